@@ -2,6 +2,29 @@
 //!
 //! The build is a pipeline, one module a stage:
 //! load (`content`) → validate (`content`, `diagnostics`) → model (`model`) →
-//! render (`markdown`, `render`) → index (`search`) → write (`output`).
+//! render (`markdown`, `render`, `theme`) → index (`search`) → write (`output`), run in order by
+//! `site`.
 
+#[cfg(feature = "native")]
+pub mod cli;
+#[cfg(feature = "native")]
+pub mod config;
+#[cfg(feature = "native")]
+pub mod content;
+#[cfg(feature = "native")]
+pub mod diagnostics;
+#[cfg(feature = "native")]
+pub mod init;
+#[cfg(feature = "native")]
+pub mod markdown;
+#[cfg(feature = "native")]
+pub mod model;
+#[cfg(feature = "native")]
+pub mod output;
+#[cfg(feature = "native")]
+pub mod render;
 pub mod search;
+#[cfg(feature = "native")]
+pub mod site;
+#[cfg(feature = "native")]
+pub mod theme;

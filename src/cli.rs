@@ -1,0 +1,150 @@
+//! The command line: raw arguments (clap), resolved once into options, and exit statuses
+//! (0 success, 1 content errors, 2 usage errors).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostics::plural;
+use crate::site::{self, BuildError, BuildOptions, Report};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "testimony",
+    version,
+    about = "Builds a calm, safe, static testimony archive, browsed and searched by school"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output directory (default: public/ inside the site)
+    Build {
+        /// The site directory, holding content/
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Where to write the site (default: SITE/public)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override site.yaml's base_url, e.g. for a preview deploy
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print how long each stage took
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Check all content and write nothing
+    Check {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Create a new site with sample content and netlify.toml
+    Init {
+        /// The directory to create the site in
+        dir: PathBuf,
+    },
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Build {
+            site,
+            output,
+            base_url,
+            verbose,
+        } => {
+            let options = BuildOptions {
+                output_dir: output.unwrap_or_else(|| site.join("public")),
+                site_dir: site,
+                base_url,
+            };
+            let started = Instant::now();
+            finish(site::build(&options), |report| {
+                if verbose {
+                    for (stage, time) in &report.stages {
+                        eprintln!("  {stage:<20} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                    }
+                }
+                println!(
+                    "Built {} published {} across {} into {} ({} files, {:.1} MB) in {:.2} s.",
+                    report.counts.approved,
+                    if report.counts.approved == 1 {
+                        "testimony"
+                    } else {
+                        "testimonies"
+                    },
+                    plural(report.schools, "school"),
+                    options.output_dir.display(),
+                    report.files_written,
+                    report.bytes_written as f64 / 1_000_000.0,
+                    started.elapsed().as_secs_f64()
+                );
+            })
+        }
+        Command::Check { site } => finish(site::check(&site), |report| {
+            let c = report.counts;
+            println!(
+                "All content is valid: {} approved, {} pending, {} rejected, {} withdrawn; {} with published testimonies.",
+                c.approved,
+                c.pending,
+                c.rejected,
+                c.withdrawn,
+                plural(report.schools, "school")
+            );
+        }),
+        Command::Init { dir } => match crate::init::init(&dir) {
+            Ok(files) => {
+                for file in &files {
+                    println!("  created {}", dir.join(file).display());
+                }
+                println!(
+                    "A new site is ready in {}. Build it with: testimony build --site {}",
+                    dir.display(),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+/// Prints warnings and the outcome; the exit status says which it was.
+fn finish(result: Result<Report, BuildError>, on_success: impl FnOnce(&Report)) -> ExitCode {
+    match result {
+        Ok(report) => {
+            for warning in report.warnings.clone().sorted() {
+                eprintln!("{warning}\n");
+            }
+            on_success(&report);
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(diagnostics)) => {
+            eprintln!("{diagnostics}");
+            ExitCode::from(1)
+        }
+        Err(BuildError::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(BuildError::Output(message)) => {
+            eprintln!("error: {message}\nThe previous output, if any, was left as it was.");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! `content/site.yaml`: the site's settings, typed, with unknown keys rejected.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::content::source::SourceFile;
+use crate::diagnostics::Diagnostic;
+
+pub const SITE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "base_url",
+    "language",
+    "theme",
+    "per_page",
+    "quick_exit_url",
+    "tags",
+    "support",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteConfig {
+    title: String,
+    #[serde(default)]
+    description: String,
+    base_url: String,
+    #[serde(default = "default_language")]
+    language: String,
+    #[serde(default = "default_theme")]
+    theme: String,
+    #[serde(default = "default_per_page")]
+    per_page: i64,
+    quick_exit_url: String,
+    #[serde(default)]
+    tags: BTreeMap<String, String>,
+    #[serde(default)]
+    support: String,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+fn default_theme() -> String {
+    "default".to_string()
+}
+
+fn default_per_page() -> i64 {
+    50
+}
+
+/// The settings of a site, validated.
+#[derive(Debug, Clone)]
+pub struct SiteConfig {
+    pub title: String,
+    pub description: String,
+    /// Absolute, ending in `/`.
+    pub base_url: String,
+    pub language: String,
+    pub theme: String,
+    pub per_page: usize,
+    pub quick_exit_url: String,
+    /// Tag slug → label; the only tags testimonies may use.
+    pub tags: BTreeMap<String, String>,
+    /// Markdown shown beside every testimony.
+    pub support: String,
+}
+
+impl SiteConfig {
+    pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
+        let yaml = file.as_yaml();
+        let raw: RawSiteConfig = yaml.parse(SITE_FIELDS).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        let at = |key: &str| yaml.key_position(key).unwrap_or((1, 0));
+
+        let base_url = match normalize_base_url(&raw.base_url) {
+            Ok(url) => url,
+            Err(problem) => {
+                let (line, column) = at("base_url");
+                errors.push(
+                    file.error_at(line, column, format!("`base_url` {problem}"))
+                        .hint("write the address the site will live at, such as `https://example.org/` or `https://example.github.io/archive/`"),
+                );
+                String::new()
+            }
+        };
+        if !raw.quick_exit_url.starts_with("https://") {
+            let (line, column) = at("quick_exit_url");
+            errors.push(
+                file.error_at(line, column, "`quick_exit_url` must be an https:// address")
+                    .hint("use a neutral site that loads quickly, such as `https://www.bbc.co.uk/weather`"),
+            );
+        }
+        if raw.per_page < 1 {
+            let (line, column) = at("per_page");
+            errors.push(
+                file.error_at(
+                    line,
+                    column,
+                    "`per_page` must be a whole number of at least 1",
+                )
+                .hint("50 is a good number of testimonies per page"),
+            );
+        }
+        if raw.title.trim().is_empty() {
+            let (line, column) = at("title");
+            errors.push(
+                file.error_at(line, column, "`title` is empty")
+                    .hint("give the archive a name"),
+            );
+        }
+        for slug in raw.tags.keys() {
+            if !crate::model::is_valid_slug(slug) {
+                let (line, column) = yaml.value_position("tags", slug);
+                errors.push(
+                    file.error_at(line, column, format!("the tag `{slug}` is not a valid slug"))
+                        .hint("tag slugs use only lower-case letters, digits and hyphens, such as `image-based-abuse`"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(SiteConfig {
+            title: raw.title,
+            description: raw.description,
+            base_url,
+            language: raw.language,
+            theme: raw.theme,
+            per_page: raw.per_page as usize,
+            quick_exit_url: raw.quick_exit_url,
+            tags: raw.tags,
+            support: raw.support,
+        })
+    }
+
+    /// The path prefix of `base_url`, starting and ending with `/`.
+    pub fn root(&self) -> String {
+        root_of(&self.base_url)
+    }
+}
+
+/// Checks a base URL and gives it a trailing slash.
+pub fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// (or http:// for testing)")?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err("has no host name".to_string());
+    }
+    if url.contains(['?', '#', ' ']) {
+        return Err("must not contain `?`, `#` or spaces".to_string());
+    }
+    if url.ends_with('/') {
+        Ok(url.to_string())
+    } else {
+        Ok(format!("{url}/"))
+    }
+}
+
+/// `https://host/archive/` → `/archive/`; `https://host/` → `/`.
+pub fn root_of(base_url: &str) -> String {
+    let without_scheme = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match without_scheme.find('/') {
+        Some(index) => without_scheme[index..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roots_come_from_the_base_url() {
+        assert_eq!(root_of("https://example.org/"), "/");
+        assert_eq!(root_of("https://user.example.io/archive/"), "/archive/");
+        assert_eq!(
+            normalize_base_url("https://example.org/archive").unwrap(),
+            "https://example.org/archive/"
+        );
+        assert!(normalize_base_url("example.org").is_err());
+    }
+}

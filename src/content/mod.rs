@@ -1,0 +1,252 @@
+//! Loading a site's `content/`: walking it in a fixed order, reading each file, checking it,
+//! and handing on only what may be published.
+
+pub mod posts;
+pub mod schools;
+pub mod source;
+pub mod testimony;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::SiteConfig;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown;
+use crate::model::{Archive, SchoolRegistry};
+use source::SourceFile;
+use testimony::{Status, TestimonyRecord};
+
+/// What loading found: the public archive, and warnings that did not stop it.
+pub struct Loaded {
+    pub archive: Archive,
+    pub warnings: Diagnostics,
+    pub counts: StatusCounts,
+}
+
+/// How many testimonies of each status were read (numbers only, for the summary line).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct StatusCounts {
+    pub approved: usize,
+    pub pending: usize,
+    pub rejected: usize,
+    pub withdrawn: usize,
+}
+
+/// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
+/// error means no archive.
+pub fn load(site_dir: &Path) -> Result<Loaded, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let reader = Reader { site_dir };
+    let content = site_dir.join("content");
+
+    let config = reader
+        .required(&content.join("site.yaml"))
+        .and_then(|file| SiteConfig::parse(&file));
+    let registry = reader
+        .required(&content.join("schools.yaml"))
+        .and_then(|file| schools::parse(&file));
+    let (config, registry) = match (config, registry) {
+        (Ok(config), Ok(registry)) => (config, registry),
+        (config, registry) => {
+            diagnostics.extend(config.err().unwrap_or_default());
+            diagnostics.extend(registry.err().unwrap_or_default());
+            return Err(diagnostics);
+        }
+    };
+
+    let (testimonies, counts) = load_testimonies(
+        &reader,
+        &content.join("testimonies"),
+        &config,
+        &registry,
+        &mut diagnostics,
+    );
+    let updates = reader.each_markdown(&content.join("updates"), &mut diagnostics, |file, stem| {
+        posts::parse_update(file, stem)
+    });
+    let pages = reader.each_markdown(&content.join("pages"), &mut diagnostics, |file, stem| {
+        posts::parse_page(file, stem)
+    });
+    check_unique_page_slugs(&pages, &mut diagnostics);
+
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let support_html = markdown::render_trusted(&config.support);
+    let archive = Archive::new(
+        config,
+        support_html,
+        registry,
+        testimonies,
+        updates
+            .into_iter()
+            .filter_map(|(_, update)| update)
+            .collect(),
+        pages.into_iter().map(|(_, page)| page).collect(),
+    );
+    Ok(Loaded {
+        archive,
+        warnings: diagnostics,
+        counts,
+    })
+}
+
+fn load_testimonies(
+    reader: &Reader,
+    dir: &Path,
+    config: &SiteConfig,
+    registry: &SchoolRegistry,
+    diagnostics: &mut Diagnostics,
+) -> (Vec<crate::model::PublicTestimony>, StatusCounts) {
+    let records = reader.each_markdown(dir, diagnostics, |file, _| {
+        TestimonyRecord::parse(file, config, registry)
+    });
+    let mut first_use: BTreeMap<u64, PathBuf> = BTreeMap::new();
+    let mut counts = StatusCounts::default();
+    let mut public = Vec::new();
+    let next_free = records.iter().map(|(_, r)| r.id).max().unwrap_or(0) + 1;
+    for (path, record) in records {
+        if let Some(first) = first_use.get(&record.id) {
+            diagnostics.push(
+                Diagnostic::error(path.clone(), format!("the id {} is used twice", record.id))
+                    .at(
+                        &fs::read_to_string(reader.site_dir.join(&path)).unwrap_or_default(),
+                        record.id_line,
+                        1,
+                    )
+                    .hint(format!(
+                        "{} has it too; give this testimony the next free id, {next_free}",
+                        first.display()
+                    )),
+            );
+            continue;
+        }
+        first_use.insert(record.id, path);
+        match record.status {
+            Status::Approved => counts.approved += 1,
+            Status::Pending => counts.pending += 1,
+            Status::Rejected => counts.rejected += 1,
+            Status::Withdrawn => counts.withdrawn += 1,
+        }
+        public.extend(record.publish());
+    }
+    (public, counts)
+}
+
+fn check_unique_page_slugs(pages: &[(PathBuf, crate::model::Page)], diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for (path, page) in pages {
+        if let Some(first) = seen.insert(&page.slug, path) {
+            diagnostics.push(
+                Diagnostic::error(
+                    path.clone(),
+                    format!("two pages have the slug `{}`", page.slug),
+                )
+                .hint(format!(
+                    "{} has it too; give one of them another `slug:`",
+                    first.display()
+                )),
+            );
+        }
+    }
+}
+
+struct Reader<'a> {
+    site_dir: &'a Path,
+}
+
+impl Reader<'_> {
+    fn relative(&self, path: &Path) -> PathBuf {
+        source::relative(self.site_dir, path)
+    }
+
+    fn read(&self, path: &Path) -> Result<SourceFile, Diagnostic> {
+        let shown = self.relative(path);
+        let bytes = fs::read(path).map_err(|error| {
+            Diagnostic::error(shown.clone(), format!("this file cannot be read: {error}"))
+                .hint("check that the file exists and that you may read it")
+        })?;
+        SourceFile::decode(shown, bytes)
+    }
+
+    fn required(&self, path: &Path) -> Result<SourceFile, Vec<Diagnostic>> {
+        if !path.is_file() {
+            let shown = self.relative(path);
+            return Err(vec![Diagnostic::error(shown, "this file is missing").hint(
+                "is this the site's folder? Run the command inside it or pass --site DIR; `testimony init DIR` creates a new site",
+            )]);
+        }
+        self.read(path).map_err(|d| vec![d])
+    }
+
+    /// Parses every `.md` file under `dir` (any depth, sorted), collecting mistakes. A missing
+    /// folder is no mistake: a site may have no updates.
+    fn each_markdown<T>(
+        &self,
+        dir: &Path,
+        diagnostics: &mut Diagnostics,
+        mut parse: impl FnMut(&SourceFile, &str) -> Result<T, Vec<Diagnostic>>,
+    ) -> Vec<(PathBuf, T)> {
+        let mut out = Vec::new();
+        if !dir.exists() {
+            return out;
+        }
+        for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let shown = error
+                        .path()
+                        .map_or_else(|| self.relative(dir), |p| self.relative(p));
+                    diagnostics.push(
+                        Diagnostic::error(shown, format!("this folder cannot be read: {error}"))
+                            .hint("check the folder's permissions"),
+                    );
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_dir() || name.starts_with('.') {
+                continue;
+            }
+            let shown = self.relative(path);
+            if entry.path_is_symlink() {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        shown,
+                        "this is a symbolic link, which is not followed, so it is left out",
+                    )
+                    .hint("copy the file itself into content/"),
+                );
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                diagnostics.push(
+                    Diagnostic::warning(
+                        shown,
+                        "this file is left out: only `.md` files are read here",
+                    )
+                    .hint("rename it to end in `.md`, or move it out of content/"),
+                );
+                continue;
+            }
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match self
+                .read(path)
+                .map_err(|d| vec![d])
+                .and_then(|file| parse(&file, &stem))
+            {
+                Ok(value) => out.push((shown, value)),
+                Err(errors) => diagnostics.extend(errors),
+            }
+        }
+        out
+    }
+}

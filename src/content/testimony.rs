@@ -1,0 +1,399 @@
+//! One testimony file: its front matter, checked field by field, and the moderation gate.
+//! `moderation:` is read here and goes no further than this module's private record.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use crate::config::SiteConfig;
+use crate::content::source::{Body, SourceFile, Yaml};
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::markdown;
+use crate::model::{Period, PublicTestimony, SchoolId, SchoolMatch, SchoolRegistry};
+
+pub const TESTIMONY_FIELDS: &[&str] = &[
+    "id",
+    "status",
+    "published",
+    "schools",
+    "period",
+    "tags",
+    "content_warnings",
+    "title",
+    "moderation",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pending,
+    Approved,
+    Rejected,
+    Withdrawn,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(one) => vec![one],
+            OneOrMany::Many(many) => many,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawPeriod {
+    Year(i64),
+    Text(String),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    id: i64,
+    status: Status,
+    published: Option<String>,
+    schools: OneOrMany,
+    period: Option<RawPeriod>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    content_warnings: Vec<String>,
+    title: Option<String>,
+    moderation: Option<Moderation>,
+}
+
+/// Private to moderators. Free-form, except that `allow` lists accepted lint findings.
+#[derive(Debug, Default, Deserialize)]
+pub struct Moderation {
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(flatten)]
+    _notes: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A testimony as read from its file, whatever its status. Only [`TestimonyRecord::publish`]
+/// turns it into something the rest of the build may see.
+#[derive(Debug)]
+pub struct TestimonyRecord {
+    pub id: u64,
+    pub status: Status,
+    /// The file line of `id:`, for duplicate-id messages.
+    pub id_line: usize,
+    published: Option<NaiveDate>,
+    schools: Vec<SchoolId>,
+    period: Option<Period>,
+    tags: Vec<String>,
+    content_warnings: Vec<String>,
+    title: Option<String>,
+    #[allow(dead_code)] // read by the identifying-details lint
+    pub moderation: Moderation,
+    pub body_start_line: usize,
+    body: String,
+}
+
+impl TestimonyRecord {
+    /// Checks a testimony file against the site's schools and tags; every mistake is returned.
+    pub fn parse(
+        file: &SourceFile,
+        config: &SiteConfig,
+        schools: &SchoolRegistry,
+    ) -> Result<TestimonyRecord, Vec<Diagnostic>> {
+        let (yaml, body) = file.split_front_matter().map_err(|d| vec![d])?;
+        let raw: FrontMatter = yaml.parse(TESTIMONY_FIELDS).map_err(|d| vec![d])?;
+        let mut errors = Vec::new();
+        let check = Checker { file, yaml };
+
+        let id = check.id(raw.id, &mut errors);
+        let published = check.published(raw.published.as_deref(), raw.status, &mut errors);
+        let school_ids = check.schools(raw.schools.into_vec(), schools, &mut errors);
+        let period = raw.period.and_then(|p| check.period(p, &mut errors));
+        check.tags(&raw.tags, config, &mut errors);
+
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TestimonyRecord {
+            id,
+            status: raw.status,
+            id_line: yaml.key_position("id").map_or(1, |(line, _)| line),
+            published,
+            schools: school_ids,
+            period,
+            tags: raw.tags,
+            content_warnings: raw
+                .content_warnings
+                .into_iter()
+                .map(|w| w.trim().to_string())
+                .filter(|w| !w.is_empty())
+                .collect(),
+            title: raw.title.filter(|t| !t.trim().is_empty()),
+            moderation: raw.moderation.unwrap_or_default(),
+            body_start_line: body.first_line,
+            body: body_text(body),
+        })
+    }
+
+    /// The public view of an approved testimony; `None` for every other status. This is the
+    /// moderation gate: nothing else makes a `PublicTestimony`.
+    pub fn publish(self) -> Option<PublicTestimony> {
+        if self.status != Status::Approved {
+            return None;
+        }
+        let published = self.published?;
+        let rendered = markdown::render_untrusted(&self.body);
+        Some(PublicTestimony {
+            id: self.id,
+            title: self
+                .title
+                .unwrap_or_else(|| format!("Testimony #{}", self.id)),
+            published,
+            schools: self.schools,
+            period: self.period,
+            tags: self.tags,
+            content_warnings: self.content_warnings,
+            body_html: rendered.html,
+            body_text: rendered.text,
+        })
+    }
+}
+
+fn body_text(body: Body<'_>) -> String {
+    body.text.to_string()
+}
+
+struct Checker<'a> {
+    file: &'a SourceFile,
+    yaml: Yaml<'a>,
+}
+
+impl Checker<'_> {
+    fn error(&self, key: &str, needle: &str, message: String) -> Diagnostic {
+        let (line, column) = self.yaml.value_position(key, needle);
+        self.file
+            .error_at(line, column, message)
+            .width(needle.chars().count())
+    }
+
+    fn id(&self, id: i64, errors: &mut Vec<Diagnostic>) -> u64 {
+        if id < 1 {
+            errors.push(
+                self.error(
+                    "id",
+                    &id.to_string(),
+                    format!("the id {id} is not a positive whole number"),
+                )
+                .hint("ids are whole numbers from 1 up, such as 1042; use the next free one"),
+            );
+        }
+        id.max(0) as u64
+    }
+
+    fn published(
+        &self,
+        published: Option<&str>,
+        status: Status,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Option<NaiveDate> {
+        let Some(text) = published else {
+            if status == Status::Approved {
+                let (line, _) = self.yaml.key_position("status").unwrap_or((1, 0));
+                errors.push(
+                    self.file
+                        .error_at(line, 1, "an approved testimony needs a `published` date")
+                        .hint("add a line such as `published: 2021-03-28` with the day it went public"),
+                );
+            }
+            return None;
+        };
+        match parse_date(text) {
+            Some(date) => Some(date),
+            None => {
+                errors.push(
+                    self.error("published", text, format!("`{text}` is not a real date"))
+                        .hint("write the date as YYYY-MM-DD, such as 2021-03-28, and check the day exists in that month"),
+                );
+                None
+            }
+        }
+    }
+
+    fn schools(
+        &self,
+        references: Vec<String>,
+        registry: &SchoolRegistry,
+        errors: &mut Vec<Diagnostic>,
+    ) -> Vec<SchoolId> {
+        if references.is_empty() {
+            let (line, column) = self.yaml.key_position("schools").unwrap_or((1, 0));
+            errors.push(
+                self.file
+                    .error_at(
+                        line,
+                        column,
+                        "`schools` is empty: a testimony names at least one school",
+                    )
+                    .hint(
+                        "add the school's slug or name, such as `schools: [northbridge-academy]`",
+                    ),
+            );
+        }
+        let mut ids = Vec::new();
+        for reference in references {
+            match registry.resolve(&reference) {
+                SchoolMatch::One(id) if ids.contains(&id) => {}
+                SchoolMatch::One(id) => ids.push(id),
+                SchoolMatch::None => {
+                    let closest = registry.closest(&reference, 3);
+                    let hint = if closest.is_empty() {
+                        "add the school to content/schools.yaml, or use the slug of a registered school".to_string()
+                    } else {
+                        let names: Vec<String> = closest
+                            .iter()
+                            .map(|s| format!("`{}` ({})", s.slug, s.name))
+                            .collect();
+                        format!(
+                            "did you mean {}? Otherwise add the school to content/schools.yaml",
+                            names.join(" or ")
+                        )
+                    };
+                    errors.push(
+                        self.error(
+                            "schools",
+                            &reference,
+                            format!("unknown school `{reference}`"),
+                        )
+                        .hint(hint),
+                    );
+                }
+                SchoolMatch::Ambiguous(candidates) => {
+                    let names: Vec<String> = candidates
+                        .iter()
+                        .map(|&id| {
+                            let s = registry.get(id);
+                            format!("`{}` ({})", s.slug, s.name)
+                        })
+                        .collect();
+                    errors.push(
+                        self.error(
+                            "schools",
+                            &reference,
+                            format!("`{reference}` could be more than one school"),
+                        )
+                        .hint(format!(
+                            "use the slug of the one you mean: {}",
+                            names.join(", ")
+                        )),
+                    );
+                }
+            }
+        }
+        ids
+    }
+
+    fn period(&self, period: RawPeriod, errors: &mut Vec<Diagnostic>) -> Option<Period> {
+        let text = match &period {
+            RawPeriod::Year(year) => year.to_string(),
+            RawPeriod::Text(text) => text.clone(),
+        };
+        let parsed = parse_period(&text);
+        if parsed.is_none() {
+            errors.push(
+                self.error(
+                    "period",
+                    &text,
+                    format!("`{text}` is not a year or a range of years"),
+                )
+                .hint("write a year such as `2019` or a range in quotes such as \"2015-2017\""),
+            );
+        }
+        parsed
+    }
+
+    fn tags(&self, tags: &[String], config: &SiteConfig, errors: &mut Vec<Diagnostic>) {
+        for tag in tags {
+            if !config.tags.contains_key(tag) {
+                let hint = match did_you_mean(tag, config.tags.keys().map(String::as_str)) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!(
+                        "the tags in content/site.yaml are: {}",
+                        config.tags.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                errors.push(
+                    self.error("tags", tag, format!("unknown tag `{tag}`"))
+                        .hint(hint),
+                );
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, a day that exists.
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let text = text.trim();
+    let parts: Vec<&str> = text.split('-').collect();
+    if parts.len() != 3 || parts[0].len() != 4 {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+/// `2019`, `2015-2017` or `2015–2017`, years from 1900 to 2100, in order.
+fn parse_period(text: &str) -> Option<Period> {
+    let year = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|y| (1900..=2100).contains(y))
+    };
+    let (from, to) = match text.split_once(['-', '–']) {
+        Some((from, to)) => (year(from)?, year(to)?),
+        None => {
+            let y = year(text)?;
+            (y, y)
+        }
+    };
+    (from <= to).then_some(Period { from, to })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert!(parse_date("2021-03-28").is_some());
+        assert!(parse_date("2021-02-30").is_none());
+        assert!(parse_date("28/03/2021").is_none());
+    }
+
+    #[test]
+    fn periods_are_years_or_ranges() {
+        assert_eq!(
+            parse_period("2019"),
+            Some(Period {
+                from: 2019,
+                to: 2019
+            })
+        );
+        assert_eq!(
+            parse_period("2015-2017"),
+            Some(Period {
+                from: 2015,
+                to: 2017
+            })
+        );
+        assert_eq!(parse_period("2017-2015"), None);
+        assert_eq!(parse_period("last year"), None);
+    }
+}

@@ -1,0 +1,130 @@
+//! The build: load → validate → model → render → index → write, each stage timed.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config::normalize_base_url;
+use crate::content::{self, StatusCounts};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output::{self, OutputError, Staging};
+use crate::render::{self, OutputFile, Renderer, views::SiteView};
+use crate::theme::Theme;
+
+/// What `build` was asked to do, resolved.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub site_dir: PathBuf,
+    pub output_dir: PathBuf,
+    pub base_url: Option<String>,
+}
+
+/// What a successful run did.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub counts: StatusCounts,
+    pub schools: usize,
+    pub files_written: usize,
+    pub bytes_written: u64,
+    pub warnings: Diagnostics,
+    /// Each stage's name and how long it took.
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+#[derive(Debug)]
+pub enum BuildError {
+    /// Mistakes in the site's content or theme (exit status 1).
+    Content(Diagnostics),
+    /// The command was asked for something it must not do (exit status 2).
+    Usage(String),
+    /// Writing failed (exit status 1).
+    Output(String),
+}
+
+impl From<Diagnostic> for BuildError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        let mut all = Diagnostics::new();
+        all.push(diagnostic);
+        BuildError::Content(all)
+    }
+}
+
+impl From<OutputError> for BuildError {
+    fn from(error: OutputError) -> Self {
+        match error {
+            OutputError::Refused(why) => BuildError::Usage(why),
+            io @ OutputError::Io { .. } => BuildError::Output(io.to_string()),
+        }
+    }
+}
+
+struct Timer {
+    stages: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Timer {
+    fn new() -> Self {
+        Timer {
+            stages: Vec::new(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Checks everything and writes nothing.
+pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
+    let loaded = content::load(site_dir).map_err(BuildError::Content)?;
+    let theme = Theme::load(site_dir, &loaded.archive.config.theme)?;
+    Renderer::new(&theme, SiteView::new(&loaded.archive))?;
+    Ok(Report {
+        counts: loaded.counts,
+        schools: loaded.archive.by_school().len(),
+        warnings: loaded.warnings,
+        ..Report::default()
+    })
+}
+
+/// Builds the site into `options.output_dir`, replacing what was there only on success.
+pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    let mut timer = Timer::new();
+    output::check_output_dir(&options.site_dir, &options.output_dir)?;
+
+    let mut loaded = content::load(&options.site_dir).map_err(BuildError::Content)?;
+    if let Some(url) = &options.base_url {
+        loaded.archive.config.base_url = normalize_base_url(url)
+            .map_err(|problem| BuildError::Usage(format!("--base-url {problem}")))?;
+    }
+    let archive = &loaded.archive;
+    timer.lap("load and validate");
+
+    let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
+    let renderer = Renderer::new(&theme, SiteView::new(archive))?;
+    let mut files: Vec<OutputFile> = render::pages::render_all(archive, &renderer)?;
+    files.extend(renderer.assets.iter().cloned());
+    timer.lap("render");
+
+    let staging = Staging::new(&options.output_dir)?;
+    let mut bytes_written = 0;
+    let files = render::sorted(files);
+    for (path, bytes) in &files {
+        staging.write(path, bytes)?;
+        bytes_written += bytes.len() as u64;
+    }
+    staging.commit()?;
+    timer.lap("write");
+
+    Ok(Report {
+        counts: loaded.counts,
+        schools: archive.by_school().len(),
+        files_written: files.len(),
+        bytes_written,
+        warnings: loaded.warnings,
+        stages: timer.stages,
+    })
+}
