@@ -113,7 +113,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n{} = hint: {hint}", " ".repeat(gutter + 1))?;
+            write!(f, "\n{} = hint: {hint}", " ".repeat(gutter))?;
         }
         Ok(())
     }
@@ -207,10 +207,15 @@ pub fn did_you_mean<'a>(
     candidates
         .into_iter()
         .map(|candidate| {
-            (
-                strsim::jaro_winkler(&word, &candidate.to_lowercase()),
-                candidate,
-            )
+            let lower = candidate.to_lowercase();
+            // "secondary" for "state-secondary": a part of the name counts as close.
+            let contains = word.len() >= 3 && lower.contains(&word);
+            let score = if contains {
+                0.9
+            } else {
+                strsim::jaro_winkler(&word, &lower)
+            };
+            (score, candidate)
         })
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))

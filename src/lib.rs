@@ -5,6 +5,10 @@
 //! render (`markdown`, `render`, `theme`) → index (`search`) → write (`output`), run in order by
 //! `site`.
 
+// A content mistake carries its file, position, message, hint and source line: errors are the
+// cold path, and boxing them everywhere would only add noise.
+#![allow(clippy::result_large_err)]
+
 #[cfg(feature = "native")]
 pub mod cli;
 #[cfg(feature = "native")]

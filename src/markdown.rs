@@ -3,7 +3,7 @@
 //! `rel="nofollow noopener noreferrer"`. Updates and pages are the campaign's own words and may
 //! use raw HTML.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
 const LINK_REL: &str = "nofollow noopener noreferrer";
@@ -56,10 +56,43 @@ pub fn render_untrusted(markdown: &str) -> RenderedTestimony {
     }
 }
 
-/// Renders the campaign's own Markdown (updates, pages, the support block).
-pub fn render_trusted(markdown: &str) -> String {
+/// Renders the campaign's own Markdown (updates, pages, the support block). A link or image
+/// written from the site root (`/support/`) is given the site's path prefix (`root`), so the
+/// same content works at `https://example.org/` and at `https://example.github.io/archive/`.
+pub fn render_trusted(markdown: &str, root: &str) -> String {
+    let prefix = |url: CowStr<'_>| -> CowStr<'static> {
+        match url.strip_prefix('/') {
+            Some(rest) if !rest.starts_with('/') => format!("{root}{rest}").into(),
+            _ => url.into_string().into(),
+        }
+    };
+    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: prefix(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: prefix(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, Parser::new_ext(markdown, options()));
+    html::push_html(&mut out, events);
     out
 }
 
@@ -93,15 +126,28 @@ fn plain_text(events: &[Event]) -> String {
     for event in events {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !text.ends_with(' ') && !text.is_empty() {
-                    text.push(' ');
-                }
+            Event::SoftBreak | Event::HardBreak | Event::End(_)
+                if !is_inline_end(event) && !text.ends_with(' ') && !text.is_empty() =>
+            {
+                text.push(' ');
             }
             _ => {}
         }
     }
     text.trim_end().to_string()
+}
+
+fn is_inline_end(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::End(
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+        )
+    )
 }
 
 /// The first `words` words of `text`, with an ellipsis when cut.
@@ -149,6 +195,17 @@ mod tests {
         let out = render_untrusted("# Title\n\nSome *words* here.\n\n- one\n- two");
         assert!(out.html.contains("<h3>Title</h3>"));
         assert_eq!(out.text, "Title Some words here. one two");
+    }
+
+    #[test]
+    fn site_links_in_campaign_text_get_the_path_prefix() {
+        let html = render_trusted(
+            "[support](/support/) [x](https://example.org/) [y](//cdn.example/)",
+            "/archive/",
+        );
+        assert!(html.contains(r#"href="/archive/support/""#));
+        assert!(html.contains(r#"href="https://example.org/""#));
+        assert!(html.contains(r#"href="//cdn.example/""#));
     }
 
     #[test]

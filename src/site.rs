@@ -79,7 +79,7 @@ impl Timer {
 
 /// Checks everything and writes nothing.
 pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
-    let loaded = content::load(site_dir).map_err(BuildError::Content)?;
+    let loaded = content::load(site_dir, None).map_err(BuildError::Content)?;
     let theme = Theme::load(site_dir, &loaded.archive.config.theme)?;
     Renderer::new(&theme, SiteView::new(&loaded.archive))?;
     Ok(Report {
@@ -95,11 +95,12 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let mut timer = Timer::new();
     output::check_output_dir(&options.site_dir, &options.output_dir)?;
 
-    let mut loaded = content::load(&options.site_dir).map_err(BuildError::Content)?;
     if let Some(url) = &options.base_url {
-        loaded.archive.config.base_url = normalize_base_url(url)
+        normalize_base_url(url)
             .map_err(|problem| BuildError::Usage(format!("--base-url {problem}")))?;
     }
+    let loaded = content::load(&options.site_dir, options.base_url.as_deref())
+        .map_err(BuildError::Content)?;
     let archive = &loaded.archive;
     timer.lap("load and validate");
 

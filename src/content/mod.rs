@@ -36,8 +36,8 @@ pub struct StatusCounts {
 }
 
 /// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
-/// error means no archive.
-pub fn load(site_dir: &Path) -> Result<Loaded, Diagnostics> {
+/// error means no archive. `base_url`, when given, replaces the one in site.yaml.
+pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let reader = Reader { site_dir };
     let content = site_dir.join("content");
@@ -48,7 +48,7 @@ pub fn load(site_dir: &Path) -> Result<Loaded, Diagnostics> {
     let registry = reader
         .required(&content.join("schools.yaml"))
         .and_then(|file| schools::parse(&file));
-    let (config, registry) = match (config, registry) {
+    let (mut config, registry) = match (config, registry) {
         (Ok(config), Ok(registry)) => (config, registry),
         (config, registry) => {
             diagnostics.extend(config.err().unwrap_or_default());
@@ -57,6 +57,19 @@ pub fn load(site_dir: &Path) -> Result<Loaded, Diagnostics> {
         }
     };
 
+    if let Some(url) = base_url {
+        match crate::config::normalize_base_url(url) {
+            Ok(url) => config.base_url = url,
+            Err(problem) => {
+                diagnostics.push(Diagnostic::error(
+                    "--base-url",
+                    format!("--base-url {problem}"),
+                ));
+                return Err(diagnostics);
+            }
+        }
+    }
+    let root = config.root();
     let (testimonies, counts) = load_testimonies(
         &reader,
         &content.join("testimonies"),
@@ -65,17 +78,17 @@ pub fn load(site_dir: &Path) -> Result<Loaded, Diagnostics> {
         &mut diagnostics,
     );
     let updates = reader.each_markdown(&content.join("updates"), &mut diagnostics, |file, stem| {
-        posts::parse_update(file, stem)
+        posts::parse_update(file, stem, &root)
     });
     let pages = reader.each_markdown(&content.join("pages"), &mut diagnostics, |file, stem| {
-        posts::parse_page(file, stem)
+        posts::parse_page(file, stem, &root)
     });
     check_unique_page_slugs(&pages, &mut diagnostics);
 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let support_html = markdown::render_trusted(&config.support);
+    let support_html = markdown::render_trusted(&config.support, &root);
     let archive = Archive::new(
         config,
         support_html,

@@ -45,7 +45,11 @@ struct PageFrontMatter {
 }
 
 /// An update, or `None` when it is a draft (drafts are checked but never published).
-pub fn parse_update(file: &SourceFile, stem: &str) -> Result<Option<Update>, Vec<Diagnostic>> {
+pub fn parse_update(
+    file: &SourceFile,
+    stem: &str,
+    root: &str,
+) -> Result<Option<Update>, Vec<Diagnostic>> {
     let (yaml, body) = file.split_front_matter().map_err(|d| vec![d])?;
     let raw: UpdateFrontMatter = yaml.parse(UPDATE_FIELDS).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
@@ -69,13 +73,13 @@ pub fn parse_update(file: &SourceFile, stem: &str) -> Result<Option<Update>, Vec
             title: raw.title,
             date,
             summary: raw.summary.filter(|s| !s.trim().is_empty()),
-            content_html: markdown::render_trusted(body.text),
+            content_html: markdown::render_trusted(body.text, root),
         })),
         _ => Err(errors),
     }
 }
 
-pub fn parse_page(file: &SourceFile, stem: &str) -> Result<Page, Vec<Diagnostic>> {
+pub fn parse_page(file: &SourceFile, stem: &str, root: &str) -> Result<Page, Vec<Diagnostic>> {
     let (yaml, body) = file.split_front_matter().map_err(|d| vec![d])?;
     let raw: PageFrontMatter = yaml.parse(PAGE_FIELDS).map_err(|d| vec![d])?;
     let slug = raw.slug.unwrap_or_else(|| stem.to_string());
@@ -107,6 +111,6 @@ pub fn parse_page(file: &SourceFile, stem: &str) -> Result<Page, Vec<Diagnostic>
         slug,
         title: raw.title,
         menu: raw.menu,
-        content_html: markdown::render_trusted(body.text),
+        content_html: markdown::render_trusted(body.text, root),
     })
 }

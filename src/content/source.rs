@@ -154,18 +154,14 @@ impl Yaml<'_> {
 
     /// Turns a serde_yaml error into a diagnostic at the right place of the file.
     fn explain(&self, error: &serde_yaml::Error, fields: &[&str]) -> Diagnostic {
-        let raw = error.to_string();
-        // serde_yaml appends " at line L column C"; the position is given separately.
-        let message = match raw.rfind(" at line ") {
-            Some(index) => raw[..index].to_string(),
-            None => raw.clone(),
-        };
+        // serde_yaml writes positions into its messages; the diagnostic gives them once.
+        let message = without_positions(&error.to_string());
         let (line, column) = match error.location() {
             Some(location) => (self.first_line + location.line() - 1, location.column()),
             None => (self.first_line.saturating_sub(1).max(1), 0),
         };
-        let (message, hint) = plain_words(&message, fields, self.text);
-        let mut diagnostic = self.file.error_at(line, column, message);
+        let (message, hint, width) = plain_words(&message, fields);
+        let mut diagnostic = self.file.error_at(line, column, message).width(width);
         if let Some(hint) = hint {
             diagnostic = diagnostic.hint(hint);
         }
@@ -204,8 +200,30 @@ impl Yaml<'_> {
     }
 }
 
-/// serde's messages, said the way a volunteer would understand them.
-fn plain_words(message: &str, fields: &[&str], _text: &str) -> (String, Option<String>) {
+/// Removes every " at line L column C" from a serde_yaml message.
+fn without_positions(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(index) = rest.find(" at line ") {
+        out.push_str(&rest[..index]);
+        let after = &rest[index + " at line ".len()..];
+        let skip_number = |s: &str| {
+            s.trim_start_matches(|c: char| c.is_ascii_digit())
+                .to_string()
+        };
+        let after_line = skip_number(after);
+        rest = match after_line.strip_prefix(" column ") {
+            Some(column) => &rest[rest.len() - skip_number(column).len()..],
+            None => &rest[rest.len() - after_line.len()..],
+        };
+    }
+    out.push_str(rest);
+    out
+}
+
+/// serde's messages, said the way a volunteer would understand them, with a hint and how
+/// many characters the caret should underline.
+fn plain_words(message: &str, fields: &[&str]) -> (String, Option<String>, usize) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let name = rest.split('`').next().unwrap_or_default();
         let prefix = message.split("unknown field").next().unwrap_or_default();
@@ -214,13 +232,21 @@ fn plain_words(message: &str, fields: &[&str], _text: &str) -> (String, Option<S
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("the fields allowed here are: {}", fields.join(", ")),
         };
-        return (message, Some(hint));
+        return (message, Some(hint), name.chars().count());
     }
     if let Some(rest) = message.split("missing field `").nth(1) {
         let name = rest.split('`').next().unwrap_or_default();
         return (
             format!("the required field `{name}` is missing"),
             Some(format!("add a line `{name}: ...` to the front matter")),
+            1,
+        );
+    }
+    if message.contains("tab character") {
+        return (
+            "a tab is used for indentation here; YAML allows only spaces".to_string(),
+            Some("replace the tab at the start of this line with spaces, or remove it".to_string()),
+            1,
         );
     }
     if message.contains("unknown variant") {
@@ -237,12 +263,17 @@ fn plain_words(message: &str, fields: &[&str], _text: &str) -> (String, Option<S
             .skip(1)
             .step_by(2)
             .collect();
-        let field = message.split(':').next().unwrap_or("value");
+        let path = message.split(':').next().unwrap_or("value");
+        let field = path.rsplit('.').next().unwrap_or(path);
         let hint = match did_you_mean(given, expected.iter().copied()) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!("use one of: {}", expected.join(", ")),
         };
-        return (format!("`{given}` is not a valid {field}"), Some(hint));
+        return (
+            format!("`{given}` is not a valid {field}"),
+            Some(hint),
+            given.chars().count(),
+        );
     }
     if message.contains("found character that cannot start any token") {
         return (
@@ -252,18 +283,21 @@ fn plain_words(message: &str, fields: &[&str], _text: &str) -> (String, Option<S
                 "indent with spaces, never tabs, and put text that starts with @, ` or % in quotes"
                     .to_string(),
             ),
+            1,
         );
     }
     if message.contains("mapping values are not allowed") {
         return (
             "this line cannot be read as YAML (a colon inside a value?)".to_string(),
             Some("put a value that contains `: ` in double quotes".to_string()),
+            1,
         );
     }
     if message.contains("did not find expected") || message.contains("while parsing") {
         return (
             format!("this cannot be read as YAML: {message}"),
             Some("check the indentation and that every [ and \" is closed".to_string()),
+            1,
         );
     }
     if message.contains("repetition limit exceeded") || message.contains("recursion limit") {
@@ -273,9 +307,37 @@ fn plain_words(message: &str, fields: &[&str], _text: &str) -> (String, Option<S
                 "front matter needs only simple fields; remove anchors (&) and aliases (*)"
                     .to_string(),
             ),
+            1,
         );
     }
-    (message.to_string(), None)
+    if let Some((field, rest)) = message.split_once(": invalid type: ") {
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another kind of value"));
+        return (
+            format!("`{field}` should be {expected}, not {found}"),
+            field_hint(field).map(str::to_string),
+            1,
+        );
+    }
+    (message.to_string(), None, 1)
+}
+
+/// What a field's value looks like, for type mistakes.
+fn field_hint(field: &str) -> Option<&'static str> {
+    Some(match field.split(['[', '.']).next().unwrap_or(field) {
+        "id" => "write a whole number such as `id: 1042`",
+        "published" | "date" => "write a date such as `2021-03-28`",
+        "schools" => "write a list such as `schools: [northbridge-academy]`",
+        "tags" => "write a list such as `tags: [harassment]`",
+        "content_warnings" => "write a list such as `content_warnings: [sexual harassment]`",
+        "title" | "summary" => {
+            "write the text after the colon; put it in double quotes if it contains a colon"
+        }
+        "menu" | "per_page" => "write a whole number",
+        "draft" => "write `true` or `false`",
+        _ => return None,
+    })
 }
 
 /// The path of a content file as shown to volunteers.
@@ -311,6 +373,14 @@ mod tests {
         assert_eq!((error.line, error.column), (3, 1));
         assert_eq!(error.message, "unknown field `tag`");
         assert_eq!(error.hint.as_deref(), Some("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn positions_are_taken_out_of_messages() {
+        assert_eq!(
+            without_positions("found a tab at line 3 column 1, while scanning at line 2 column 5"),
+            "found a tab, while scanning"
+        );
     }
 
     #[test]

@@ -51,6 +51,7 @@ impl<'a> Renderer<'a> {
     pub fn new(theme: &Theme, site: SiteView<'a>) -> Result<Renderer<'a>, Diagnostic> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(
             theme
                 .templates
@@ -99,6 +100,23 @@ impl<'a> Renderer<'a> {
             .render(template, &context)
             .map_err(|error| template_error(&format!("the template `{template}` failed"), &error))
     }
+}
+
+/// Tera's escaping, but leaving `/` alone: it needs no escaping in HTML or XML, and URLs stay
+/// readable in the output.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// `style.css` → `assets/style.<10 hex digits of sha-256>.css`.

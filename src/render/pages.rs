@@ -282,7 +282,7 @@ impl<'a> SiteWriter<'a> {
                 feed_url: format!("{}{base}atom.xml", self.archive.config.base_url),
             });
         }
-        records.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        records.sort_by_key(|record| record.name.to_lowercase());
         let json = serde_json::to_vec_pretty(&records).expect("school records serialize");
         self.files.push(OutputFile::new("schools.json", json));
         Ok(())

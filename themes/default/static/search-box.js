@@ -6,12 +6,18 @@
   'use strict';
 
   var KEY = 'testimony.q';
+
+  function samePath(a, b) {
+    var strip = function (p) { return p.replace(/index\.html$/, ''); };
+    return strip(a) === strip(b);
+  }
+
   var forms = document.querySelectorAll('form.search-form, form[data-search-box]');
 
   Array.prototype.forEach.call(forms, function (form) {
     var target = new URL(form.getAttribute('action') || '', document.baseURI);
     /* The search page runs its own form; leave it alone. */
-    if (target.pathname === window.location.pathname) return;
+    if (samePath(target.pathname, window.location.pathname)) return;
 
     form.addEventListener('submit', function (event) {
       event.preventDefault();

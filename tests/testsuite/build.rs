@@ -1,0 +1,403 @@
+//! Building: the URL contract, the path prefix, determinism, and output written safely.
+
+use std::fs;
+
+use scraper::{Html, Selector};
+
+use crate::common::{TestSite, testimony};
+
+/// Every `href`/`src` of an HTML page.
+fn links(html: &str) -> Vec<String> {
+    let document = Html::parse_document(html);
+    let selector = Selector::parse("[href], [src]").unwrap();
+    document
+        .select(&selector)
+        .flat_map(|e| {
+            let attrs = e.value();
+            [attrs.attr("href"), attrs.attr("src")]
+        })
+        .flatten()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_demo_archive_builds_the_whole_url_contract() {
+    let site = TestSite::demo();
+    let run = site.build();
+    assert!(
+        run.stdout.contains("Built 38 published testimonies"),
+        "{}",
+        run.stdout
+    );
+    for path in [
+        "index.html",
+        "testimonies/index.html",
+        "testimonies/page/2/index.html",
+        "testimonies/1003/index.html",
+        "schools/index.html",
+        "schools/northbridge-academy/index.html",
+        "schools/northbridge-academy/page/2/index.html",
+        "schools/northbridge-academy/atom.xml",
+        "tags/harassment/index.html",
+        "updates/index.html",
+        "updates/2021-03-01-the-archive-is-open/index.html",
+        "updates/atom.xml",
+        "about/index.html",
+        "support/index.html",
+        "how-to-report/index.html",
+        "privacy/index.html",
+        "search/index.html",
+        "schools.json",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+    ] {
+        assert!(site.has_output(path), "missing {path}");
+    }
+    // The draft update and the unapproved testimonies are not published.
+    assert!(!site.has_output("updates/2022-07-15-summer-plans/index.html"));
+    for id in [1014, 1027, 1039, 1020, 1033, 1009, 1036] {
+        assert!(
+            !site.has_output(&format!("testimonies/{id}/index.html")),
+            "{id} was published"
+        );
+    }
+}
+
+#[test]
+fn school_pages_show_kind_region_names_feed_and_search_link() {
+    let site = TestSite::basic();
+    site.build();
+    let html = site.output("schools/northbridge-academy/index.html");
+    for expected in [
+        "Northbridge Academy",
+        "State secondary school",
+        "North West",
+        "Northbridge High School",
+        "NBA",
+        "/schools/northbridge-academy/atom.xml",
+        "/search/?school=northbridge-academy",
+        "At the bus stop",
+    ] {
+        assert!(html.contains(expected), "school page lacks {expected}");
+    }
+    let index = site.output("schools/index.html");
+    assert!(index.contains("Hollowmere Grammar School"));
+    // Quillfield College has no published testimony: it is not listed.
+    assert!(!index.contains("Quillfield"));
+
+    let json: serde_json::Value = serde_json::from_str(&site.output("schools.json")).unwrap();
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Hollowmere Grammar School",
+            "Northbridge Academy",
+            "University of Eastwold"
+        ]
+    );
+    assert_eq!(json[1]["count"], 2);
+}
+
+#[test]
+fn lists_are_paginated_newest_first() {
+    let site = TestSite::basic();
+    site.build();
+    let first = site.output("testimonies/index.html");
+    let second = site.output("testimonies/page/2/index.html");
+    // per_page is 2: 103 and 102 first, then 101.
+    assert!(first.contains("/testimonies/103/") && first.contains("/testimonies/102/"));
+    assert!(!first.contains("/testimonies/101/\""));
+    assert!(second.contains("/testimonies/101/"));
+    assert!(first.contains("/testimonies/page/2/"));
+    let position = |id: &str| first.find(&format!("/testimonies/{id}/")).unwrap();
+    assert!(position("103") < position("102"));
+}
+
+#[test]
+fn testimonies_with_warnings_show_them_before_a_show_control() {
+    let site = TestSite::basic();
+    site.build();
+    let html = site.output("testimonies/102/index.html");
+    let document = Html::parse_document(&html);
+    let details = Selector::parse("details").unwrap();
+    let body = document
+        .select(&details)
+        .next()
+        .expect("text behind a <details>");
+    assert!(
+        body.text()
+            .any(|t| t.contains("A group chat passed pictures"))
+    );
+    let warning = html.find("image-based abuse").unwrap();
+    assert!(warning < html.find("A group chat passed").unwrap());
+    // The support block is on every testimony page.
+    assert!(html.contains("You are not alone."));
+    assert!(
+        site.output("testimonies/101/index.html")
+            .contains("You are not alone.")
+    );
+}
+
+#[test]
+fn every_page_has_the_quick_exit_and_no_inline_code() {
+    let site = TestSite::basic();
+    site.build();
+    let pages = site.html_pages();
+    assert!(pages.len() > 10);
+    let quick_exit = Selector::parse("a.quick-exit[href='https://www.bbc.co.uk/weather']").unwrap();
+    let scripts = Selector::parse("script").unwrap();
+    let styled = Selector::parse("style, [style]").unwrap();
+    for (path, html) in pages {
+        let document = Html::parse_document(&html);
+        assert!(
+            document.select(&quick_exit).next().is_some(),
+            "{path} has no quick exit"
+        );
+        for script in document.select(&scripts) {
+            let src = script.value().attr("src").unwrap_or_default();
+            assert!(
+                src.starts_with("/assets/"),
+                "{path}: script without a self-hosted src"
+            );
+            assert!(
+                script.inner_html().trim().is_empty(),
+                "{path}: inline script"
+            );
+        }
+        assert!(
+            document.select(&styled).next().is_none(),
+            "{path}: inline style"
+        );
+        for link in links(&html) {
+            assert!(
+                link.starts_with('/')
+                    || link.starts_with('#')
+                    || link.starts_with("https://fixture.example/")
+                    || link == "https://www.bbc.co.uk/weather",
+                "{path}: third-party or odd link {link}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_path_prefix_reaches_every_link() {
+    let site = TestSite::basic();
+    site.run(&["build", "--base-url", "https://example.github.io/archive"])
+        .assert_ok();
+    for (path, html) in site.html_pages() {
+        for link in links(&html) {
+            if link.starts_with('/') {
+                assert!(
+                    link.starts_with("/archive/"),
+                    "{path}: {link} lacks the prefix"
+                );
+            }
+            if link.starts_with("https://example.github.io") {
+                assert!(
+                    link.starts_with("https://example.github.io/archive/"),
+                    "{path}: {link}"
+                );
+            }
+        }
+    }
+    // Campaign Markdown written from the site root gets the prefix too.
+    assert!(
+        site.output("testimonies/101/index.html")
+            .contains("/archive/support/")
+    );
+    let feed = site.output("schools/northbridge-academy/atom.xml");
+    assert!(feed.contains("https://example.github.io/archive/testimonies/101/"));
+    assert!(
+        site.output("sitemap.xml")
+            .contains("https://example.github.io/archive/schools/")
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = TestSite::demo();
+    site.build();
+    let first = site.output_files();
+    site.build();
+    assert_eq!(first, site.output_files());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = TestSite::basic();
+    site.build();
+    let before = site.output_files();
+    site.write(
+        "content/testimonies/104.md",
+        testimony(
+            "id: 104\nstatus: approved\npublished: 2021-06-01\nschools: [nowhere-school]",
+            "Text.",
+        ),
+    );
+    site.run(&["build"]).assert_code(1);
+    assert_eq!(before, site.output_files());
+    // No half-written directory is left beside it either.
+    let siblings: Vec<String> = fs::read_dir(&site.dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        siblings.iter().all(|name| !name.contains("building")),
+        "{siblings:?}"
+    );
+}
+
+#[test]
+fn a_withdrawn_testimony_is_gone_after_the_next_build() {
+    let site = TestSite::basic();
+    site.build();
+    assert!(site.has_output("testimonies/103/index.html"));
+    let text = fs::read_to_string(site.path("content/testimonies/103.md")).unwrap();
+    site.write(
+        "content/testimonies/103.md",
+        text.replace("status: approved", "status: withdrawn"),
+    );
+    site.build();
+    assert!(!site.has_output("testimonies/103/index.html"));
+    assert!(!site.has_output("schools/hollowmere-grammar-school/index.html"));
+    for (path, bytes) in site.output_files() {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("A teacher listened"),
+            "{path} still holds the withdrawn text"
+        );
+    }
+}
+
+#[test]
+fn refuses_output_directories_that_would_destroy_or_publish_the_site() {
+    let site = TestSite::basic();
+    let site_path = site.dir.to_string_lossy().into_owned();
+    let run = site.run(&["build", "--output", "."]).assert_code(2);
+    assert!(run.stderr.contains("is the site itself"), "{}", run.stderr);
+    site.run(&["build", "--output", ".."]).assert_code(2);
+    let run = site
+        .run(&["build", "--output", "content/out"])
+        .assert_code(2);
+    assert!(
+        run.stderr.contains("inside the site's content/"),
+        "{}",
+        run.stderr
+    );
+    // A directory of someone's own files is never replaced.
+    site.write("../documents/letter.txt", "keep me");
+    let run = site
+        .run(&["build", "--output", "../documents"])
+        .assert_code(2);
+    assert!(run.stderr.contains("did not write"), "{}", run.stderr);
+    assert!(site.path("../documents/letter.txt").exists());
+    assert!(site.path("content/site.yaml").exists(), "{site_path}");
+}
+
+#[test]
+fn output_can_go_anywhere_given() {
+    let site = TestSite::basic();
+    site.run(&["build", "--output", "../elsewhere"]).assert_ok();
+    assert!(site.path("../elsewhere/index.html").exists());
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn check_validates_and_writes_nothing() {
+    let site = TestSite::basic();
+    let run = site.run(&["check"]).assert_ok();
+    assert!(run.stdout.contains("3 approved"), "{}", run.stdout);
+    assert!(!site.path("public").exists());
+    site.write(
+        "content/testimonies/bad.md",
+        testimony("id: 9\nstatus: maybe\nschools: [NBA]", "x"),
+    );
+    let run = site.run(&["check"]).assert_code(1);
+    assert!(
+        run.stderr
+            .contains("content/testimonies/bad.md:3:9: error: `maybe` is not a valid status")
+    );
+}
+
+#[test]
+fn init_writes_a_site_that_builds_at_once() {
+    let site = TestSite::empty();
+    let run = site.run(&["init", "new-site"]).assert_ok();
+    assert!(run.stdout.contains("new-site"));
+    assert!(site.path("new-site/netlify.toml").exists());
+    let run = site.run(&["build", "--site", "new-site"]).assert_ok();
+    assert!(
+        run.stdout.contains("published testimonies"),
+        "{}",
+        run.stdout
+    );
+    assert!(site.path("new-site/public/index.html").exists());
+    // A second init never overwrites a site.
+    site.run(&["init", "new-site"]).assert_code(2);
+}
+
+#[test]
+fn crlf_files_with_a_byte_order_mark_are_read() {
+    let site = TestSite::basic();
+    let text = testimony(
+        "id: 104\nstatus: approved\npublished: 2021-06-01\nschools: [Quillfield College]\ntitle: Windows line endings",
+        "Saved on another computer.",
+    );
+    let mut bytes = vec![0xef, 0xbb, 0xbf];
+    bytes.extend(text.replace('\n', "\r\n").into_bytes());
+    site.write("content/testimonies/nested/deeper/104.md", bytes);
+    site.build();
+    assert!(
+        site.output("testimonies/104/index.html")
+            .contains("Windows line endings")
+    );
+    assert!(site.has_output("schools/quillfield-college/index.html"));
+}
+
+#[test]
+fn a_site_theme_overrides_single_templates_and_static_files() {
+    let site = TestSite::basic();
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=custom>Custom page: {{ page.title }}</p>{% endblock %}",
+    );
+    site.write("themes/default/static/style.css", "body { color: black; }");
+    site.build();
+    assert!(
+        site.output("support/index.html")
+            .contains("Custom page: Support")
+    );
+    // Templates not overridden come from the built-in theme.
+    assert!(
+        site.output("testimonies/101/index.html")
+            .contains("At the bus stop")
+    );
+    assert_eq!(site.output("style.css"), "body { color: black; }");
+}
+
+#[test]
+fn feeds_sitemap_and_robots_are_well_formed() {
+    let site = TestSite::basic();
+    site.build();
+    let feed = site.output("schools/northbridge-academy/atom.xml");
+    assert!(feed.starts_with("<?xml"));
+    assert!(feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\""));
+    assert!(feed.contains("<id>https://fixture.example/testimonies/101/</id>"));
+    // A testimony with content warnings is announced, not shown, in the feed.
+    assert!(feed.contains("Content warning: image-based abuse"));
+    assert!(!feed.contains("group chat passed pictures"));
+    let sitemap = site.output("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example/testimonies/101/</loc>"));
+    assert!(
+        site.output("robots.txt")
+            .contains("Sitemap: https://fixture.example/sitemap.xml")
+    );
+}

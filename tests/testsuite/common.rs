@@ -1,0 +1,163 @@
+//! Fixture sites in temporary directories, and running the real binary on them.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use tempfile::TempDir;
+use walkdir::WalkDir;
+
+pub struct TestSite {
+    _temp: TempDir,
+    pub dir: PathBuf,
+}
+
+/// What a run of the binary printed, and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_ok(self) -> Run {
+        assert_eq!(
+            self.code, 0,
+            "expected success, got:\n{}\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_code(self, code: i32) -> Run {
+        assert_eq!(
+            self.code, code,
+            "unexpected exit status:\n{}\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+}
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+impl TestSite {
+    /// An empty directory to work in.
+    pub fn empty() -> TestSite {
+        let temp = TempDir::new().unwrap();
+        let dir = temp.path().join("site");
+        fs::create_dir_all(&dir).unwrap();
+        TestSite { _temp: temp, dir }
+    }
+
+    /// A copy of `tests/fixtures/basic`: three approved testimonies, four schools.
+    pub fn basic() -> TestSite {
+        let site = TestSite::empty();
+        copy_dir(&repo_root().join("tests/fixtures/basic"), &site.dir);
+        site
+    }
+
+    /// A copy of the demo archive at the repository root.
+    pub fn demo() -> TestSite {
+        let site = TestSite::empty();
+        copy_dir(&repo_root().join("content"), &site.dir.join("content"));
+        site
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: impl AsRef<[u8]>) -> &Self {
+        let path = self.path(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+        self
+    }
+
+    /// Runs `testimony ARGS` inside the site directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let output = Command::new(env!("CARGO_BIN_EXE_testimony"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    #[track_caller]
+    pub fn build(&self) -> Run {
+        self.run(&["build"]).assert_ok()
+    }
+
+    /// A built file of `public/`, as text.
+    #[track_caller]
+    pub fn output(&self, relative: &str) -> String {
+        let path = self.path("public").join(relative);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn has_output(&self, relative: &str) -> bool {
+        self.path("public").join(relative).exists()
+    }
+
+    /// Every file of a directory, by relative path.
+    pub fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let relative = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                (relative, fs::read(e.path()).unwrap())
+            })
+            .collect()
+    }
+
+    pub fn output_files(&self) -> BTreeMap<String, Vec<u8>> {
+        TestSite::files_of(&self.path("public"))
+    }
+
+    /// The HTML pages of the output.
+    pub fn html_pages(&self) -> Vec<(String, String)> {
+        self.output_files()
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| (path, String::from_utf8(bytes).unwrap()))
+            .collect()
+    }
+}
+
+/// A testimony file with the given front matter lines and body.
+pub fn testimony(front_matter: &str, body: &str) -> String {
+    format!("---\n{}\n---\n{body}\n", front_matter.trim())
+}

@@ -1,0 +1,341 @@
+//! Every content mistake is reported with its file, line and column in the file, in plain
+//! words, with a hint; all mistakes of a run together; exit status 1.
+
+use crate::common::{TestSite, testimony};
+
+/// Builds the basic site with one extra file and returns what `build` printed.
+fn build_with(path: &str, text: impl AsRef<[u8]>) -> String {
+    let site = TestSite::basic();
+    site.write(path, text);
+    let run = site.run(&["build"]).assert_code(1);
+    assert!(!site.path("public").exists(), "a failed build wrote output");
+    run.stderr
+}
+
+#[track_caller]
+fn assert_reports(stderr: &str, expected: &[&str]) {
+    for line in expected {
+        assert!(stderr.contains(line), "expected {line:?} in:\n{stderr}");
+    }
+}
+
+const T: &str = "content/testimonies/t.md";
+
+#[test]
+fn unknown_field_suggests_the_right_one() {
+    let stderr = build_with(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]\ntag: [online]",
+            "x",
+        ),
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:6:1: error: unknown field `tag`",
+            "6 | tag: [online]",
+            "  | ^^^",
+            "= hint: did you mean `tags`?",
+            "1 error and 0 warnings found.",
+        ],
+    );
+}
+
+#[test]
+fn missing_and_unknown_status_fail_closed() {
+    let stderr = build_with(T, testimony("id: 9\nschools: [NBA]", "x"));
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:2:1: error: the required field `status` is missing"],
+    );
+    let stderr = build_with(T, testimony("id: 9\nstatus: aproved\nschools: [NBA]", "x"));
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:3:9: error: `aproved` is not a valid status",
+            "hint: did you mean `approved`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_school_lists_the_closest_registered_names() {
+    let stderr = build_with(
+        T,
+        testimony(
+            "id: 9\nstatus: pending\nschools:\n  - Northbrige Academy",
+            "x",
+        ),
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:5:5: error: unknown school `Northbrige Academy`",
+            "did you mean `northbridge-academy` (Northbridge Academy)?",
+        ],
+    );
+}
+
+#[test]
+fn ambiguous_school_lists_each_candidate_slug() {
+    let site = TestSite::basic();
+    let schools = std::fs::read_to_string(site.path("content/schools.yaml")).unwrap();
+    site.write(
+        "content/schools.yaml",
+        format!(
+            "{schools}- name: North Bridge School\n  kind: primary\n  aliases: [Northbridge]\n"
+        ),
+    );
+    site.write(
+        T,
+        testimony("id: 9\nstatus: pending\nschools: [Northbridge]", "x"),
+    );
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:4:11: error: `Northbridge` could be more than one school",
+            "`northbridge-academy` (Northbridge Academy), `north-bridge-school` (North Bridge School)",
+        ],
+    );
+}
+
+#[test]
+fn school_references_match_names_aliases_and_former_names_loosely() {
+    let site = TestSite::basic();
+    site.write(T, testimony(
+        "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [\"northbridge high school\", \"university-of-EASTWOLD\"]",
+        "x",
+    ));
+    site.build();
+    let html = site.output("testimonies/9/index.html");
+    assert!(
+        html.contains("/schools/northbridge-academy/")
+            && html.contains("/schools/university-of-eastwold/")
+    );
+}
+
+#[test]
+fn unknown_tag_suggests_the_vocabulary() {
+    let stderr = build_with(
+        T,
+        testimony("id: 9\nstatus: pending\nschools: [NBA]\ntags: [onlin]", "x"),
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:5:8: error: unknown tag `onlin`",
+            "hint: did you mean `online`?",
+        ],
+    );
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let stderr = build_with(
+        "content/testimonies/zz.md",
+        testimony("id: 101\nstatus: pending\nschools: [NBA]", "x"),
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/zz.md:2:1: error: the id 101 is used twice",
+            "content/testimonies/101.md has it too; give this testimony the next free id, 104",
+        ],
+    );
+}
+
+#[test]
+fn ids_must_be_positive_whole_numbers() {
+    let stderr = build_with(T, testimony("id: -4\nstatus: pending\nschools: [NBA]", "x"));
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:2:5: error: the id -4 is not a positive whole number"],
+    );
+    let stderr = build_with(
+        T,
+        testimony("id: twelve\nstatus: pending\nschools: [NBA]", "x"),
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:2:5: error: `id` should be i64, not string \"twelve\"",
+            "write a whole number such as `id: 1042`",
+        ],
+    );
+}
+
+#[test]
+fn impossible_dates_and_missing_published_dates() {
+    let stderr = build_with(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-02-30\nschools: [NBA]",
+            "x",
+        ),
+    );
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:4:12: error: `2021-02-30` is not a real date"],
+    );
+    let stderr = build_with(T, testimony("id: 9\nstatus: approved\nschools: [NBA]", "x"));
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:3:1: error: an approved testimony needs a `published` date"],
+    );
+}
+
+#[test]
+fn period_must_be_a_year_or_range() {
+    let stderr = build_with(
+        T,
+        testimony(
+            "id: 9\nstatus: pending\nschools: [NBA]\nperiod: \"2019-2015\"",
+            "x",
+        ),
+    );
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:5:10: error: `2019-2015` is not a year or a range of years"],
+    );
+}
+
+#[test]
+fn broken_front_matter_and_files() {
+    let stderr = build_with(T, "---\nid: 9\nstatus: pending\n\nNo closing line.\n");
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:1:1: error: the front matter is never closed"],
+    );
+    let stderr = build_with(T, "Just text, no front matter.\n");
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:1:1: error: this file does not start with front matter"],
+    );
+    let stderr = build_with(T, "");
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md: error: this file is empty"],
+    );
+    let stderr = build_with(
+        T,
+        b"---\nid: 9\nstatus: pending\nschools: [NBA]\n---\nBad \xff byte.\n",
+    );
+    assert_reports(
+        &stderr,
+        &["content/testimonies/t.md:6:5: error: this file is not valid UTF-8 text"],
+    );
+    let stderr = build_with(T, "---\nid: 9\nstatus: pending\n\tschools: [NBA]\n---\nx\n");
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:4:1: error: a tab is used for indentation here; YAML allows only spaces",
+        ],
+    );
+}
+
+#[test]
+fn page_slugs_must_be_safe_and_free() {
+    let stderr = build_with(
+        "content/pages/evil.md",
+        "---\ntitle: Evil\nslug: ../../etc\n---\nx\n",
+    );
+    assert_reports(
+        &stderr,
+        &[
+            "content/pages/evil.md:3:7: error: the page slug `../../etc` cannot be used as an address",
+        ],
+    );
+    let stderr = build_with("content/pages/schools.md", "---\ntitle: Schools\n---\nx\n");
+    assert_reports(
+        &stderr,
+        &[
+            "content/pages/schools.md: error: the page slug `schools` is already used by the site itself",
+        ],
+    );
+}
+
+#[test]
+fn site_and_school_registry_mistakes() {
+    let site = TestSite::basic();
+    let config = std::fs::read_to_string(site.path("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        config.replace("per_page: 2", "per_page: 2\ncolour: blue"),
+    );
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &["content/site.yaml:7:1: error: unknown field `colour`"],
+    );
+
+    let site = TestSite::basic();
+    site.write(
+        "content/schools.yaml",
+        "- name: A School\n  kind: secondary\n- name: a school\n  kind: primary\n",
+    );
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "content/schools.yaml:2:9: error: `secondary` is not a valid kind",
+            "did you mean `state-secondary`?",
+        ],
+    );
+}
+
+#[test]
+fn every_mistake_of_a_run_is_reported_together() {
+    let site = TestSite::basic();
+    site.write(
+        "content/testimonies/a.md",
+        testimony("id: 9\nstatus: pending\nschools: [Nowhere]", "x"),
+    );
+    site.write(
+        "content/testimonies/b.md",
+        testimony("id: 10\nstatus: pending\nschools: [NBA]\ntags: [nope]", "x"),
+    );
+    site.write(
+        "content/updates/bad.md",
+        "---\ntitle: Bad\ndate: 2021-13-01\n---\nx\n",
+    );
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/a.md:4:11: error: unknown school `Nowhere`",
+            "content/testimonies/b.md:5:8: error: unknown tag `nope`",
+            "content/updates/bad.md:3:7: error: `2021-13-01` is not a real date",
+            "3 errors and 0 warnings found.",
+        ],
+    );
+}
+
+#[test]
+fn files_that_are_not_markdown_are_named_not_skipped_silently() {
+    let site = TestSite::basic();
+    site.write("content/testimonies/notes.txt", "moderator scribbles");
+    let run = site.build();
+    assert!(
+        run.stderr
+            .contains("content/testimonies/notes.txt: warning: this file is left out"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn usage_errors_exit_with_status_2() {
+    let site = TestSite::basic();
+    site.run(&["build", "--no-such-flag"]).assert_code(2);
+    site.run(&["frobnicate"]).assert_code(2);
+    let run = site
+        .run(&["build", "--base-url", "example.org"])
+        .assert_code(2);
+    assert!(
+        run.stderr.contains("--base-url must start with https://"),
+        "{}",
+        run.stderr
+    );
+}
