@@ -1,7 +1,9 @@
 //! The test suite: one binary, each module a theme, each test running the real `testimony`
 //! binary on a fixture site copied into a temporary directory.
 
+mod browser;
 mod build;
 mod common;
 mod errors;
 mod safety;
+mod server;

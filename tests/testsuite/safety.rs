@@ -183,3 +183,44 @@ fn https_links_in_testimonies_are_kept_with_rel() {
     assert!(!html.contains("http://example.org/plain"));
     assert!(html.contains("this"));
 }
+
+#[test]
+fn netlify_toml_sets_the_strict_headers() {
+    let text = std::fs::read_to_string(crate::common::repo_root().join("netlify.toml")).unwrap();
+    let config: toml::Value = toml::from_str(&text).unwrap();
+    assert_eq!(config["build"]["publish"].as_str(), Some("public"));
+    assert_eq!(
+        config["build"]["command"].as_str(),
+        Some("cargo run --release -- build")
+    );
+    let rules = config["headers"].as_array().unwrap();
+    let header = |pattern: &str, name: &str| -> String {
+        rules
+            .iter()
+            .find(|r| r["for"].as_str() == Some(pattern))
+            .and_then(|r| r["values"].get(name))
+            .and_then(|v| v.as_str())
+            .unwrap_or_else(|| panic!("no {name} for {pattern}"))
+            .to_string()
+    };
+    let csp = header("/*", "Content-Security-Policy");
+    for directive in [
+        "default-src 'none'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'none'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(directive), "CSP lacks {directive}");
+    }
+    assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+    assert!(header("/*", "Strict-Transport-Security").contains("max-age=63072000"));
+    assert_eq!(header("/*", "X-Content-Type-Options"), "nosniff");
+    assert_eq!(header("/*", "Referrer-Policy"), "no-referrer");
+    assert_eq!(header("/*", "Cross-Origin-Resource-Policy"), "same-origin");
+    assert_eq!(header("/*", "Cross-Origin-Opener-Policy"), "same-origin");
+    assert!(header("/*", "Permissions-Policy").contains("camera=()"));
+    assert_eq!(header("/search/*.wasm", "Content-Type"), "application/wasm");
+    assert!(header("/assets/*", "Cache-Control").contains("immutable"));
+}

@@ -1,0 +1,123 @@
+//! Tests in a real browser: headless Chromium driven by playwright-core (tests/browser/), on a
+//! built site served with netlify.toml's headers. Where Chromium or Node is missing they say
+//! so loudly and pass, unless TESTIMONY_REQUIRE_BROWSER is set (as CI sets it).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Once;
+
+use crate::common::{TestSite, repo_root};
+use crate::server::StaticServer;
+
+fn chromium() -> String {
+    std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".to_string())
+}
+
+/// `None` when the browser tests can run; otherwise why not (or a panic, where required).
+fn unavailable() -> Option<String> {
+    static INSTALL: Once = Once::new();
+    let dir = repo_root().join("tests/browser");
+    let reason = if !Path::new(&chromium()).exists() {
+        Some(format!(
+            "Chromium was not found at {} (apt-get install chromium)",
+            chromium()
+        ))
+    } else if Command::new("node").arg("--version").output().is_err() {
+        Some("Node.js was not found".to_string())
+    } else {
+        INSTALL.call_once(|| {
+            if !dir.join("node_modules/playwright-core").exists() {
+                let _ = Command::new("npm")
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&dir)
+                    .status();
+            }
+        });
+        (!dir.join("node_modules/playwright-core").exists())
+            .then(|| "playwright-core could not be installed (npm ci in tests/browser)".to_string())
+    };
+    if let Some(why) = &reason {
+        assert!(
+            std::env::var_os("TESTIMONY_REQUIRE_BROWSER").is_none(),
+            "browser tests are required here, but {why}"
+        );
+        eprintln!("\n*** SKIPPED a browser test: {why} ***\n");
+    }
+    reason
+}
+
+/// Runs `node tests/browser/SCRIPT ARGS` and parses the JSON it prints.
+pub fn run_script(script: &str, args: &[String]) -> serde_json::Value {
+    let output = Command::new("node")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{script} printed no JSON ({e}):\n{stdout}"))
+}
+
+/// Builds `site` and serves its output with the repository's netlify.toml headers.
+pub fn serve(site: &TestSite) -> StaticServer {
+    site.build();
+    StaticServer::start(&site.path("public"), &repo_root().join("netlify.toml"))
+}
+
+#[test]
+fn quick_exit_leaves_by_button_and_by_shift_three_times_on_every_kind_of_page() {
+    if unavailable().is_some() {
+        return;
+    }
+    let site = TestSite::basic();
+    let server = serve(&site);
+    let paths = [
+        "/",
+        "/testimonies/",
+        "/testimonies/102/",
+        "/schools/",
+        "/schools/northbridge-academy/",
+        "/tags/online/",
+        "/updates/",
+        "/updates/2021-03-01-open/",
+        "/support/",
+        "/search/",
+        "/nowhere/",
+    ];
+    let mut args = vec![server.url("")];
+    args.extend(paths.iter().map(|p| p.to_string()));
+    let results = run_script("quick-exit.mjs", &args);
+    for result in results.as_array().unwrap() {
+        let path = result["path"].as_str().unwrap();
+        assert_eq!(
+            result["clickExit"], "https://www.bbc.co.uk/weather",
+            "{path}: button"
+        );
+        assert_eq!(
+            result["shiftExit"], "https://www.bbc.co.uk/weather",
+            "{path}: Shift ×3"
+        );
+        let back = result["afterBack"].as_str().unwrap();
+        assert!(
+            !back.starts_with(&server.url("")),
+            "{path}: Back returned to {back}"
+        );
+        let problems: Vec<&str> = result["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            // The 404 page is served with status 404, which Chromium reports.
+            .filter(|p| !(path == "/nowhere/" && p.contains("status of 404")))
+            .collect();
+        assert!(
+            problems.is_empty(),
+            "{path}: console problems under the CSP: {problems:?}"
+        );
+    }
+}
