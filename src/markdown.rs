@@ -18,10 +18,36 @@ pub struct RenderedTestimony {
     pub text: String,
 }
 
+/// How deeply blocks and inline markup may nest in a testimony. Deeper markup keeps its text
+/// but loses its structure: nothing a reader needs nests this far, and thousands of levels
+/// would exhaust the minifier's and browsers' stacks.
+const MAX_DEPTH: usize = 16;
+
+/// Drops the start and end of any element nested deeper than [`MAX_DEPTH`], keeping its text.
+fn limit_depth<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
+    let mut kept: Vec<bool> = Vec::new();
+    let mut depth = 0;
+    events.filter(move |event| match event {
+        Event::Start(_) => {
+            let keep = depth < MAX_DEPTH;
+            depth += usize::from(keep);
+            kept.push(keep);
+            keep
+        }
+        Event::End(_) => {
+            let keep = kept.pop().unwrap_or(true);
+            depth -= usize::from(keep);
+            keep
+        }
+        _ => true,
+    })
+}
+
 /// Renders untrusted Markdown: the HTML is safe to publish, the text is for excerpts and search.
 pub fn render_untrusted(markdown: &str) -> RenderedTestimony {
     let mut kept_links: Vec<bool> = Vec::new();
-    let events = Parser::new_ext(markdown, options()).filter_map(|event| match event {
+    let parser = limit_depth(Parser::new_ext(markdown, options()));
+    let events = parser.filter_map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
         // A raw HTML block becomes a paragraph of its own visible text.
         Event::Start(Tag::HtmlBlock) => Some(Event::Start(Tag::Paragraph)),
@@ -66,7 +92,7 @@ pub fn render_trusted(markdown: &str, root: &str) -> String {
             _ => url.into_string().into(),
         }
     };
-    let events = Parser::new_ext(markdown, options()).map(|event| match event {
+    let events = limit_depth(Parser::new_ext(markdown, options())).map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -206,6 +232,21 @@ mod tests {
         assert!(html.contains(r#"href="/archive/support/""#));
         assert!(html.contains(r#"href="https://example.org/""#));
         assert!(html.contains(r#"href="//cdn.example/""#));
+    }
+
+    #[test]
+    fn markup_nested_thousands_deep_keeps_its_text_but_not_its_depth() {
+        for markdown in [
+            ">".repeat(50_000) + " deep",
+            "- ".repeat(20_000) + "deep",
+            "*".repeat(30_000) + "deep" + &"*".repeat(30_000),
+        ] {
+            let out = render_untrusted(&markdown);
+            assert!(out.text.contains("deep"));
+            assert!(out.html.matches("<blockquote>").count() <= MAX_DEPTH);
+            assert!(out.html.matches("<li>").count() <= MAX_DEPTH);
+            assert!(out.html.matches("<em>").count() <= MAX_DEPTH);
+        }
     }
 
     #[test]
