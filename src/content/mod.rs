@@ -14,6 +14,7 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::lint::Lint;
 use crate::markdown;
 use crate::model::{Archive, SchoolRegistry};
 use source::SourceFile;
@@ -114,14 +115,21 @@ fn load_testimonies(
     registry: &SchoolRegistry,
     diagnostics: &mut Diagnostics,
 ) -> (Vec<crate::model::PublicTestimony>, StatusCounts) {
+    let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
     let records = reader.each_markdown(dir, diagnostics, |file, _| {
-        TestimonyRecord::parse(file, config, registry)
+        let record = TestimonyRecord::parse(file, config, registry)?;
+        let findings = record.lint(file, &lint);
+        if findings.iter().any(Diagnostic::is_error) {
+            return Err(findings);
+        }
+        Ok((record, findings))
     });
     let mut first_use: BTreeMap<u64, PathBuf> = BTreeMap::new();
     let mut counts = StatusCounts::default();
     let mut public = Vec::new();
-    let next_free = records.iter().map(|(_, r)| r.id).max().unwrap_or(0) + 1;
-    for (path, record) in records {
+    let next_free = records.iter().map(|(_, (r, _))| r.id).max().unwrap_or(0) + 1;
+    for (path, (record, warnings)) in records {
+        diagnostics.extend(warnings);
         if let Some(first) = first_use.get(&record.id) {
             diagnostics.push(
                 Diagnostic::error(path.clone(), format!("the id {} is used twice", record.id))

@@ -7,8 +7,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::config::SiteConfig;
-use crate::content::source::{Body, SourceFile, Yaml};
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::content::source::{SourceFile, Yaml};
+use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
+use crate::lint::{Finding, Lint};
 use crate::markdown;
 use crate::model::{Period, PublicTestimony, SchoolId, SchoolMatch, SchoolRegistry};
 
@@ -95,10 +96,11 @@ pub struct TestimonyRecord {
     tags: Vec<String>,
     content_warnings: Vec<String>,
     title: Option<String>,
-    #[allow(dead_code)] // read by the identifying-details lint
-    pub moderation: Moderation,
+    moderation: Moderation,
     pub body_start_line: usize,
     body: String,
+    /// The file line of `title:`, for lint findings in the title.
+    title_line: Option<usize>,
 }
 
 impl TestimonyRecord {
@@ -139,8 +141,62 @@ impl TestimonyRecord {
             title: raw.title.filter(|t| !t.trim().is_empty()),
             moderation: raw.moderation.unwrap_or_default(),
             body_start_line: body.first_line,
-            body: body_text(body),
+            body: body.text.to_string(),
+            title_line: yaml.key_position("title").map(|(line, _)| line),
         })
+    }
+
+    /// Identifying details in the title and text: errors in an approved testimony (they block
+    /// the build), warnings in a pending one, nothing for testimonies that will never be
+    /// published. `moderation.allow` accepts findings a moderator has checked.
+    pub fn lint(&self, file: &SourceFile, lint: &Lint) -> Vec<Diagnostic> {
+        let severity = match self.status {
+            Status::Approved => Severity::Error,
+            Status::Pending => Severity::Warning,
+            Status::Rejected | Status::Withdrawn => return Vec::new(),
+        };
+        let allow = &self.moderation.allow;
+        let mut findings: Vec<(usize, usize, Finding)> = Vec::new();
+        if let Some((title, line)) = self.title.as_ref().zip(self.title_line) {
+            let column = file
+                .text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.find(title.as_str()))
+                .map_or(1, |c| c + 1);
+            findings.extend(
+                lint.check(title, allow)
+                    .into_iter()
+                    .map(|f| (line, column + f.column - 1, f)),
+            );
+        }
+        findings.extend(
+            lint.check(&self.body, allow)
+                .into_iter()
+                .map(|f| (self.body_start_line + f.line - 1, f.column, f)),
+        );
+        findings
+            .into_iter()
+            .map(|(line, column, finding)| {
+                let what = match severity {
+                    Severity::Error => "in an approved testimony",
+                    Severity::Warning => "in a pending testimony",
+                };
+                let mut diagnostic = Diagnostic::error(
+                    file.path.clone(),
+                    format!(
+                        "{} {what}: `{}`",
+                        capitalise(finding.kind.label()),
+                        finding.matched
+                    ),
+                )
+                .at(&file.text, line, column)
+                .width(finding.matched.chars().count())
+                .hint(allow_hint(finding.kind.advice()));
+                diagnostic.severity = severity;
+                diagnostic
+            })
+            .collect()
     }
 
     /// The public view of an approved testimony; `None` for every other status. This is the
@@ -167,8 +223,23 @@ impl TestimonyRecord {
     }
 }
 
-fn body_text(body: Body<'_>) -> String {
-    body.text.to_string()
+/// The lint's advice, and how a moderator accepts a finding they have checked.
+fn allow_hint(advice: &str) -> String {
+    if advice.contains("moderation.allow") {
+        advice.to_string()
+    } else {
+        format!(
+            "{advice}; or, if a moderator has checked it is safe to publish, add it to `moderation.allow`"
+        )
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 struct Checker<'a> {

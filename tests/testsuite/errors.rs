@@ -339,3 +339,53 @@ fn usage_errors_exit_with_status_2() {
         run.stderr
     );
 }
+
+#[test]
+fn identifying_details_block_an_approved_testimony_until_allowed() {
+    let site = TestSite::basic();
+    site.write(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]\ntitle: What Mr Pemberton said",
+            "It started in Year 9 at Northbridge Academy.\n\nThen Jake Turner messaged me at jt@example.com.",
+        ),
+    );
+    let stderr = site.run(&["check"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/t.md:6:13: error: A titled name in an approved testimony: `Mr Pemberton`",
+            "content/testimonies/t.md:10:6: error: A person's name in an approved testimony: `Jake Turner`",
+            "content/testimonies/t.md:10:33: error: An email address in an approved testimony: `jt@example.com`",
+            "3 errors and 0 warnings found.",
+        ],
+    );
+    site.run(&["build"]).assert_code(1);
+    // A moderator who has checked the findings accepts them; then it builds.
+    site.write(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]\ntitle: What Mr Pemberton said\nmoderation:\n  allow: [Pemberton, Jake Turner, example.com]",
+            "It started in Year 9 at Northbridge Academy.\n\nThen Jake Turner messaged me at jt@example.com.",
+        ),
+    );
+    site.build();
+}
+
+#[test]
+fn identifying_details_in_a_pending_testimony_are_warnings() {
+    let site = TestSite::basic();
+    site.write(
+        T,
+        testimony(
+            "id: 9\nstatus: pending\nschools: [NBA]",
+            "Call 07700 900123 about it.",
+        ),
+    );
+    let run = site.build();
+    assert!(
+        run.stderr.contains("content/testimonies/t.md:6:6: warning: A phone number in a pending testimony: `07700 900123`"),
+        "{}",
+        run.stderr
+    );
+}
