@@ -65,9 +65,8 @@ fn build_runtime() -> Result<(), String> {
         return Ok(());
     }
 
-    let manifest_dir = PathBuf::from(
-        env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?,
-    );
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?);
     let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
     let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
     check_wasm_sysroot(&rustc)?;
@@ -77,7 +76,12 @@ fn build_runtime() -> Result<(), String> {
     command
         .current_dir(&manifest_dir)
         .args(["rustc", "--lib", "--crate-type", "cdylib"])
-        .args(["--target", WASM_TARGET, "--no-default-features", "--release"])
+        .args([
+            "--target",
+            WASM_TARGET,
+            "--no-default-features",
+            "--release",
+        ])
         .arg("--manifest-path")
         .arg(manifest_dir.join("Cargo.toml"))
         .arg("--target-dir")
@@ -99,9 +103,12 @@ fn build_runtime() -> Result<(), String> {
     command
         .env(NESTED_MARKER, "1")
         // getrandom's "custom" backend: the runtime provides it (src/search/wasm.rs).
-        .env("CARGO_ENCODED_RUSTFLAGS", "--cfg\x1fgetrandom_backend=\"custom\"")
+        .env(
+            "CARGO_ENCODED_RUSTFLAGS",
+            "--cfg\x1fgetrandom_backend=\"custom\"",
+        )
         // A small, fast runtime: whole-program optimisation, no debug info or symbols.
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "3")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")

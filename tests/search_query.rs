@@ -16,7 +16,10 @@ fn files() -> &'static Vec<(String, Vec<u8>)> {
     FILES.get_or_init(|| {
         let labels = BTreeMap::from([
             ("harassment".to_owned(), "Harassment".to_owned()),
-            ("image-based-abuse".to_owned(), "Image-based abuse".to_owned()),
+            (
+                "image-based-abuse".to_owned(),
+                "Image-based abuse".to_owned(),
+            ),
         ]);
         build_index_with_tag_labels(&search_fixture::docs(), "en", &labels).expect("index builds")
     })
@@ -105,12 +108,18 @@ fn snippets_highlight_the_matched_words() {
         .map(|part| part.text.as_str())
         .collect();
     assert_eq!(marked, ["bus", "stop"]);
-    assert!(hit.snippet.contains("bus stop by the gates"), "{}", hit.snippet);
+    assert!(
+        hit.snippet.contains("bus stop by the gates"),
+        "{}",
+        hit.snippet
+    );
     // Stemmed matches are highlighted as written in the text.
     let results = query("walks");
     let hit = results.results.iter().find(|h| h.id == 1003).unwrap();
     assert!(
-        hit.snippet_parts.iter().any(|p| p.mark && p.text == "walking"),
+        hit.snippet_parts
+            .iter()
+            .any(|p| p.mark && p.text == "walking"),
         "{:?}",
         hit.snippet_parts
     );
@@ -206,7 +215,11 @@ fn an_empty_query_lists_newest_first() {
     let order: Vec<u64> = results.results.iter().map(|h| h.id).collect();
     assert_eq!(order, [1005, 1004, 1003, 1002, 1001]);
     // The snippet is then the start of the text.
-    assert!(results.results[0].snippet.starts_with("Comments about our bodies"));
+    assert!(
+        results.results[0]
+            .snippet
+            .starts_with("Comments about our bodies")
+    );
 }
 
 #[test]
@@ -215,16 +228,32 @@ fn filters_come_with_counts() {
     let count = |list: &[testimony::search::FacetCount], value: &str| {
         list.iter().find(|f| f.value == value).map(|f| f.count)
     };
-    assert_eq!(count(&results.facets.school, "northbridge-academy"), Some(2));
-    assert_eq!(count(&results.facets.school, "hollowmere-grammar-school"), Some(1));
+    assert_eq!(
+        count(&results.facets.school, "northbridge-academy"),
+        Some(2)
+    );
+    assert_eq!(
+        count(&results.facets.school, "hollowmere-grammar-school"),
+        Some(1)
+    );
     assert_eq!(count(&results.facets.kind, "state-secondary"), Some(2));
     assert_eq!(count(&results.facets.kind, "college"), Some(1));
     assert_eq!(count(&results.facets.region, "North West"), Some(2));
     assert_eq!(count(&results.facets.tag, "harassment"), Some(3));
     assert_eq!(count(&results.facets.year, "2019"), Some(1));
-    let tag = results.facets.tag.iter().find(|f| f.value == "image-based-abuse").unwrap();
+    let tag = results
+        .facets
+        .tag
+        .iter()
+        .find(|f| f.value == "image-based-abuse")
+        .unwrap();
     assert_eq!(tag.label, "Image-based abuse");
-    let kind = results.facets.kind.iter().find(|f| f.value == "independent").unwrap();
+    let kind = results
+        .facets
+        .kind
+        .iter()
+        .find(|f| f.value == "independent")
+        .unwrap();
     assert_eq!(kind.label, "Independent school");
 
     // With a kind chosen, the results narrow but the kind counts still show the others.
@@ -235,13 +264,37 @@ fn filters_come_with_counts() {
     });
     assert_eq!(ids(&results), [1002]);
     assert_eq!(count(&results.facets.kind, "state-secondary"), Some(2));
-    assert!(results.facets.kind.iter().any(|f| f.selected && f.value == "independent"));
+    assert!(
+        results
+            .facets
+            .kind
+            .iter()
+            .any(|f| f.selected && f.value == "independent")
+    );
     assert_eq!(count(&results.facets.school, "northbridge-academy"), None);
 
     for (request, expected) in [
-        (SearchRequest { tag: Some("assault".into()), ..Default::default() }, vec![1004]),
-        (SearchRequest { year: Some(2018), ..Default::default() }, vec![1002]),
-        (SearchRequest { region: Some("South East".into()), ..Default::default() }, vec![1002, 1005]),
+        (
+            SearchRequest {
+                tag: Some("assault".into()),
+                ..Default::default()
+            },
+            vec![1004],
+        ),
+        (
+            SearchRequest {
+                year: Some(2018),
+                ..Default::default()
+            },
+            vec![1002],
+        ),
+        (
+            SearchRequest {
+                region: Some("South East".into()),
+                ..Default::default()
+            },
+            vec![1002, 1005],
+        ),
     ] {
         assert_eq!(ids(&search(request.clone())), expected, "{request:?}");
     }
@@ -297,13 +350,19 @@ fn the_same_input_gives_the_same_files() {
         "en",
         &BTreeMap::from([
             ("harassment".to_owned(), "Harassment".to_owned()),
-            ("image-based-abuse".to_owned(), "Image-based abuse".to_owned()),
+            (
+                "image-based-abuse".to_owned(),
+                "Image-based abuse".to_owned(),
+            ),
         ]),
     )
     .unwrap();
     let names = |files: &[(String, Vec<u8>)]| files.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
     assert_eq!(names(&again), names(files()));
-    assert!(again == *files(), "the index bytes differ between two builds");
+    assert!(
+        again == *files(),
+        "the index bytes differ between two builds"
+    );
     // Input order does not matter either.
     let mut reversed = search_fixture::docs();
     reversed.reverse();
@@ -331,7 +390,10 @@ fn files_are_content_addressed_under_search() {
             assert!(!bytes.is_empty() || path.ends_with(".bin"));
         }
     }
-    let wasm = files().iter().find(|(name, _)| name.ends_with(".wasm")).unwrap();
+    let wasm = files()
+        .iter()
+        .find(|(name, _)| name.ends_with(".wasm"))
+        .unwrap();
     assert_eq!(&wasm.1[..4], b"\0asm");
 }
 
@@ -356,7 +418,10 @@ fn other_languages_and_no_stemming() {
         })
         .unwrap();
     assert_eq!(found.total, 1);
-    assert_eq!(build_index(&docs, "fr-CA").map(|f| f.len()).ok(), Some(files.len()));
+    assert_eq!(
+        build_index(&docs, "fr-CA").map(|f| f.len()).ok(),
+        Some(files.len())
+    );
 }
 
 #[test]
@@ -387,7 +452,10 @@ fn search_output_dir_reads_a_built_site() {
     .unwrap();
     assert_eq!(ids(&results), [1001]);
     let text = format_results_text(&results);
-    assert!(text.contains("1 testimony found at Northbridge Academy."), "{text}");
+    assert!(
+        text.contains("1 testimony found at Northbridge Academy."),
+        "{text}"
+    );
     assert!(text.contains("[bus] [stop]"), "{text}");
 
     let missing = search_output_dir(&dir.path().join("nowhere"), &SearchRequest::default())

@@ -104,17 +104,26 @@ fn the_wasm_runtime_answers_queries_in_node() {
 
     let at_school = &replies[1];
     assert_eq!(result_ids(at_school), [1001]);
-    assert_eq!(at_school["results"]["school"]["name"], "Northbridge Academy");
+    assert_eq!(
+        at_school["results"]["school"]["name"],
+        "Northbridge Academy"
+    );
 
     assert_eq!(result_ids(&replies[2]), [1001, 1003], "stemming in wasm");
 
     let suggestions = &replies[3];
     assert_eq!(suggestions["type"], "suggestions");
-    assert_eq!(suggestions["schools"][0]["slug"], "hollowmere-grammar-school");
+    assert_eq!(
+        suggestions["schools"][0]["slug"],
+        "hollowmere-grammar-school"
+    );
 
     let bad = &replies[4];
     assert_eq!(bad["type"], "error");
-    assert!(bad["message"].as_str().unwrap().contains("nonsense"), "{bad}");
+    assert!(
+        bad["message"].as_str().unwrap().contains("nonsense"),
+        "{bad}"
+    );
 
     assert_eq!(result_ids(&replies[5]), [1003]);
     assert_eq!(replies[6]["type"], "error");
@@ -126,7 +135,11 @@ fn the_wasm_runtime_answers_queries_in_node() {
     }
 
     // The runtime needs nothing from JS and exports only the documented functions.
-    assert_eq!(out["imports"], json!([]), "the runtime must not import anything");
+    assert_eq!(
+        out["imports"],
+        json!([]),
+        "the runtime must not import anything"
+    );
     let exports: Vec<&str> = out["exports"]
         .as_array()
         .unwrap()
@@ -144,7 +157,10 @@ fn the_wasm_runtime_answers_queries_in_node() {
         "tm_output_ptr",
         "tm_output_len",
     ] {
-        assert!(exports.contains(&name), "missing export {name}: {exports:?}");
+        assert!(
+            exports.contains(&name),
+            "missing export {name}: {exports:?}"
+        );
     }
 
     // Only files under /search/ were fetched, each once.
@@ -154,7 +170,10 @@ fn the_wasm_runtime_answers_queries_in_node() {
         .iter()
         .map(|f| f.as_str().unwrap())
         .collect();
-    assert!(fetched.iter().all(|f| f.starts_with("/search/")), "{fetched:?}");
+    assert!(
+        fetched.iter().all(|f| f.starts_with("/search/")),
+        "{fetched:?}"
+    );
     let mut unique = fetched.clone();
     unique.sort();
     unique.dedup();

@@ -189,7 +189,10 @@ fn words_cost(query: &[Vec<char>], candidate: &[Vec<char>], mode: MatchMode) -> 
 }
 
 fn chars(words: Vec<String>) -> Vec<Vec<char>> {
-    words.into_iter().map(|word| word.chars().collect()).collect()
+    words
+        .into_iter()
+        .map(|word| word.chars().collect())
+        .collect()
 }
 
 impl Catalog {
@@ -254,7 +257,12 @@ impl SchoolMatcher {
             .map(|school| {
                 let mut names: Vec<(&str, &'static str)> = vec![(school.name.as_str(), "name")];
                 names.extend(school.aliases.iter().map(|alias| (alias.as_str(), "alias")));
-                names.extend(school.former_names.iter().map(|n| (n.as_str(), "former_name")));
+                names.extend(
+                    school
+                        .former_names
+                        .iter()
+                        .map(|n| (n.as_str(), "former_name")),
+                );
                 names.push((school.slug.as_str(), "slug"));
                 let candidates: Vec<Candidate> = names
                     .into_iter()
@@ -420,18 +428,39 @@ mod tests {
 
     #[test]
     fn resolves_slugs_names_aliases_and_former_names() {
-        assert_eq!(resolved("northbridge-academy").as_deref(), Some("northbridge-academy"));
-        assert_eq!(resolved("Northbridge Academy").as_deref(), Some("northbridge-academy"));
+        assert_eq!(
+            resolved("northbridge-academy").as_deref(),
+            Some("northbridge-academy")
+        );
+        assert_eq!(
+            resolved("Northbridge Academy").as_deref(),
+            Some("northbridge-academy")
+        );
         assert_eq!(resolved("nba").as_deref(), Some("northbridge-academy"));
-        assert_eq!(resolved("Northbridge High School").as_deref(), Some("northbridge-academy"));
-        assert_eq!(resolved("hollowmere").as_deref(), Some("hollowmere-grammar-school"));
+        assert_eq!(
+            resolved("Northbridge High School").as_deref(),
+            Some("northbridge-academy")
+        );
+        assert_eq!(
+            resolved("hollowmere").as_deref(),
+            Some("hollowmere-grammar-school")
+        );
     }
 
     #[test]
     fn tolerates_typos() {
-        assert_eq!(resolved("Northbrige").as_deref(), Some("northbridge-academy"));
-        assert_eq!(resolved("northbrdige acadmey").as_deref(), Some("northbridge-academy"));
-        assert_eq!(resolved("Holowmere").as_deref(), Some("hollowmere-grammar-school"));
+        assert_eq!(
+            resolved("Northbrige").as_deref(),
+            Some("northbridge-academy")
+        );
+        assert_eq!(
+            resolved("northbrdige acadmey").as_deref(),
+            Some("northbridge-academy")
+        );
+        assert_eq!(
+            resolved("Holowmere").as_deref(),
+            Some("hollowmere-grammar-school")
+        );
         assert_eq!(resolved("Zzyzx"), None);
         assert_eq!(resolved(""), None);
     }
@@ -456,7 +485,13 @@ mod tests {
     #[test]
     fn a_query_names_a_school_only_by_distinctive_whole_words() {
         let matcher = SchoolMatcher::new(&catalog());
-        let named = |q: &str| matcher.named_by(q, 3).into_iter().map(|m| m.slug).collect::<Vec<_>>();
+        let named = |q: &str| {
+            matcher
+                .named_by(q, 3)
+                .into_iter()
+                .map(|m| m.slug)
+                .collect::<Vec<_>>()
+        };
         assert_eq!(named("Northbrige"), ["northbridge-academy"]);
         assert_eq!(named("NBA"), ["northbridge-academy"]);
         assert!(named("north").is_empty());

@@ -103,12 +103,13 @@ impl Directory for StaticDirectory {
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {
         let handle = self.get_file_handle(path)?;
-        let bytes = handle
-            .read_bytes(0..handle.len())
-            .map_err(|io_error| OpenReadError::IoError {
-                io_error: Arc::new(io_error),
-                filepath: path.to_path_buf(),
-            })?;
+        let bytes =
+            handle
+                .read_bytes(0..handle.len())
+                .map_err(|io_error| OpenReadError::IoError {
+                    io_error: Arc::new(io_error),
+                    filepath: path.to_path_buf(),
+                })?;
         Ok(bytes.as_slice().to_vec())
     }
 
@@ -138,7 +139,10 @@ mod tests {
     #[test]
     fn reads_files_and_refuses_writes() {
         let directory = StaticDirectory::from_bytes([("meta.json".to_owned(), b"{}".to_vec())]);
-        assert_eq!(directory.atomic_read(Path::new("meta.json")).unwrap(), b"{}");
+        assert_eq!(
+            directory.atomic_read(Path::new("meta.json")).unwrap(),
+            b"{}"
+        );
         assert!(directory.exists(Path::new("meta.json")).unwrap());
         assert!(matches!(
             directory.atomic_read(Path::new(".managed.json")),

@@ -15,7 +15,9 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use super::bundle::{MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR};
-use super::catalog::{CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel, humanize_slug, kind_label};
+use super::catalog::{
+    CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel, humanize_slug, kind_label,
+};
 use super::schema::{Fields, build_schema, register_tokenizers, stemming_language};
 use super::{RUNTIME_WASM, SearchDoc, SearchError};
 
@@ -321,7 +323,7 @@ fn build_catalog(
                 count,
             })
             .collect();
-        list.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+        list.sort_by_key(|a| a.label.to_lowercase());
         list
     };
     Catalog {

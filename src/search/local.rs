@@ -93,7 +93,11 @@ pub fn format_results_text(results: &SearchResults) -> String {
                 }
             })
             .collect();
-        let _ = writeln!(out, "    {}", snippet.split_whitespace().collect::<Vec<_>>().join(" "));
+        let _ = writeln!(
+            out,
+            "    {}",
+            snippet.split_whitespace().collect::<Vec<_>>().join(" ")
+        );
     }
     if results.school.is_none() && !results.school_suggestions.is_empty() {
         let names: Vec<&str> = results

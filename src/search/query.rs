@@ -8,18 +8,21 @@
 use std::collections::BTreeMap;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::snippet::{Snippet, SnippetGenerator};
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
 
 use super::bundle::{Manifest, parse_catalog};
 use super::catalog::{Catalog, FacetLabel, SchoolMatch, SchoolMatcher};
 use super::directory::StaticDirectory;
 use super::schema::{Fields, names, register_tokenizers};
 use super::{
-    FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults,
-    SnippetPart,
+    FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
 };
 
 const DEFAULT_LIMIT: usize = 20;
@@ -170,7 +173,11 @@ impl SearchIndex {
                 .collect();
             Some(query)
         };
-        if request.school.as_deref().is_none_or(|s| s.trim().is_empty()) {
+        if request
+            .school
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
             results.school_suggestions = self.matcher.named_by(&request.query, 3);
         }
 
@@ -203,7 +210,10 @@ impl SearchIndex {
             .iter()
             .map(|(&dim, value)| {
                 let field = DIMS[dim].field(&self.fields);
-                (dim, Term::from_facet(field, &Facet::from_path([value.as_str()])))
+                (
+                    dim,
+                    Term::from_facet(field, &Facet::from_path([value.as_str()])),
+                )
             })
             .collect();
         let query_without = |skip: Option<usize>| -> Box<dyn Query> {
@@ -214,7 +224,10 @@ impl SearchIndex {
             for (dim, term) in &filter_terms {
                 if Some(*dim) != skip {
                     let filter = TermQuery::new(term.clone(), IndexRecordOption::Basic);
-                    clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))));
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                    ));
                 }
             }
             if clauses.is_empty() {
@@ -234,18 +247,24 @@ impl SearchIndex {
             }
         }
         let top = TopDocs::with_limit(limit).and_offset(request.offset);
-        let (hits, total, mut facet_fruit): (Vec<(f32, DocAddress)>, usize, _) =
-            if text_query.is_some() {
-                let (hits, total, fruit) =
-                    searcher.search(&*query, &(top.order_by_score(), Count, facet_collector))?;
-                (hits, total, fruit)
-            } else {
-                let newest_first =
-                    top.order_by_fast_field::<u64>(names::PUBLISHED_DAY, Order::Desc);
-                let (hits, total, fruit) =
-                    searcher.search(&*query, &(newest_first, Count, facet_collector))?;
-                (hits.into_iter().map(|(_, address)| (0.0, address)).collect(), total, fruit)
-            };
+        let (hits, total, mut facet_fruit): (Vec<(f32, DocAddress)>, usize, _) = if text_query
+            .is_some()
+        {
+            let (hits, total, fruit) =
+                searcher.search(&*query, &(top.order_by_score(), Count, facet_collector))?;
+            (hits, total, fruit)
+        } else {
+            let newest_first = top.order_by_fast_field::<u64>(names::PUBLISHED_DAY, Order::Desc);
+            let (hits, total, fruit) =
+                searcher.search(&*query, &(newest_first, Count, facet_collector))?;
+            (
+                hits.into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect(),
+                total,
+                fruit,
+            )
+        };
         let mut counts: BTreeMap<usize, FacetCounts> = BTreeMap::new();
         for (index, handle) in facet_handles {
             counts.insert(index, handle.extract(&mut facet_fruit));
@@ -260,7 +279,8 @@ impl SearchIndex {
         results.facets = self.facets(&counts, &selected);
         let snippets = match &text_query {
             Some(query) => {
-                let mut generator = SnippetGenerator::create(&searcher, &**query, self.fields.body)?;
+                let mut generator =
+                    SnippetGenerator::create(&searcher, &**query, self.fields.body)?;
                 generator.set_max_num_chars(SNIPPET_CHARS);
                 Some(generator)
             }
@@ -306,7 +326,7 @@ impl SearchIndex {
             .map(|generator| generator.snippet(&body))
             .filter(|snippet| !snippet.highlighted().is_empty());
         let snippet_parts = match snippet {
-            Some(snippet) => highlighted_parts(&snippet, body.len()),
+            Some(snippet) => highlighted_parts(&snippet, &body),
             None => vec![SnippetPart {
                 text: opening(&body, SNIPPET_CHARS),
                 mark: false,
@@ -331,7 +351,10 @@ impl SearchIndex {
                 .map(str::to_owned)
                 .collect(),
             score,
-            snippet: snippet_parts.iter().map(|part| part.text.as_str()).collect(),
+            snippet: snippet_parts
+                .iter()
+                .map(|part| part.text.as_str())
+                .collect(),
             snippet_parts,
         })
     }
@@ -421,9 +444,14 @@ fn facet_for(dim: Dim) -> FacetCollector {
 }
 
 /// A snippet cut into plain and highlighted pieces, with "…" where the text was cut.
-fn highlighted_parts(snippet: &Snippet, text_len: usize) -> Vec<SnippetPart> {
+fn highlighted_parts(snippet: &Snippet, text: &str) -> Vec<SnippetPart> {
     let fragment = snippet.fragment();
     let range = snippet.fragment_range();
+    // Only words were cut away when what lies outside the fragment has letters or digits.
+    let words_in =
+        |outside: Option<&str>| outside.is_some_and(|s| s.chars().any(char::is_alphanumeric));
+    let before = text.get(..range.start);
+    let after = text.get(range.end..);
     let mut parts = Vec::new();
     let mut push = |text: &str, mark: bool| {
         if !text.is_empty() {
@@ -433,12 +461,17 @@ fn highlighted_parts(snippet: &Snippet, text_len: usize) -> Vec<SnippetPart> {
             });
         }
     };
-    if range.start > 0 {
+    if words_in(before) {
         push("…", false);
+    } else {
+        push(before.unwrap_or_default().trim_start(), false);
     }
     let mut at = 0;
     for highlight in snippet.highlighted() {
-        let (start, end) = (highlight.start.min(fragment.len()), highlight.end.min(fragment.len()));
+        let (start, end) = (
+            highlight.start.min(fragment.len()),
+            highlight.end.min(fragment.len()),
+        );
         if start < at || !fragment.is_char_boundary(start) || !fragment.is_char_boundary(end) {
             continue;
         }
@@ -447,8 +480,10 @@ fn highlighted_parts(snippet: &Snippet, text_len: usize) -> Vec<SnippetPart> {
         at = end;
     }
     push(&fragment[at..], false);
-    if range.end < text_len {
+    if words_in(after) {
         push("…", false);
+    } else {
+        push(after.unwrap_or_default().trim_end(), false);
     }
     parts
 }
@@ -460,7 +495,9 @@ fn opening(text: &str, max_chars: usize) -> String {
         None => text.to_owned(),
         Some((cut, _)) => {
             let head = &text[..cut];
-            let head = head.rsplit_once(char::is_whitespace).map_or(head, |(h, _)| h);
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
             format!("{}…", head.trim_end())
         }
     }

@@ -220,11 +220,13 @@ pub fn register_tokenizers(index: &Index) -> Result<(), SearchError> {
         _ => None,
     }
     .ok_or_else(|| SearchError::new("the search index's `body` field is not a text field"))?;
-    let code = tokenizer.strip_prefix(TEXT_TOKENIZER_PREFIX).ok_or_else(|| {
-        SearchError::new(format!(
-            "the search index uses an unknown tokenizer `{tokenizer}`; rebuild the site"
-        ))
-    })?;
+    let code = tokenizer
+        .strip_prefix(TEXT_TOKENIZER_PREFIX)
+        .ok_or_else(|| {
+            SearchError::new(format!(
+                "the search index uses an unknown tokenizer `{tokenizer}`; rebuild the site"
+            ))
+        })?;
     let stemmer = if code == NO_STEMMING {
         None
     } else {
@@ -245,19 +247,19 @@ pub fn register_tokenizers(index: &Index) -> Result<(), SearchError> {
 mod tests {
     use super::*;
 
-/// The stemming code an index was built with (`None`: no stemming).
-fn index_stemming(schema: &Schema) -> Option<String> {
-    let body = schema.get_field(names::BODY).ok()?;
-    match schema.get_field_entry(body).field_type() {
-        tantivy::schema::FieldType::Str(options) => options
-            .get_indexing_options()?
-            .tokenizer()
-            .strip_prefix(TEXT_TOKENIZER_PREFIX)
-            .filter(|code| *code != NO_STEMMING)
-            .map(str::to_owned),
-        _ => None,
+    /// The stemming code an index was built with (`None`: no stemming).
+    fn index_stemming(schema: &Schema) -> Option<String> {
+        let body = schema.get_field(names::BODY).ok()?;
+        match schema.get_field_entry(body).field_type() {
+            tantivy::schema::FieldType::Str(options) => options
+                .get_indexing_options()?
+                .tokenizer()
+                .strip_prefix(TEXT_TOKENIZER_PREFIX)
+                .filter(|code| *code != NO_STEMMING)
+                .map(str::to_owned),
+            _ => None,
+        }
     }
-}
 
     #[test]
     fn site_languages_map_to_stemmers() {
@@ -272,7 +274,10 @@ fn index_stemming(schema: &Schema) -> Option<String> {
 
     #[test]
     fn stemming_is_recorded_in_the_schema() {
-        assert_eq!(index_stemming(&build_schema(Some("fr"))).as_deref(), Some("fr"));
+        assert_eq!(
+            index_stemming(&build_schema(Some("fr"))).as_deref(),
+            Some("fr")
+        );
         assert_eq!(index_stemming(&build_schema(None)), None);
     }
 }

@@ -205,7 +205,11 @@ pub unsafe extern "C" fn tm_suggest_schools(request_ptr: *const u8, request_len:
     let request = unsafe { input(request_ptr, request_len) };
     with_index(request, |index, request| {
         let request: SuggestRequest = parse_json(request, "suggestion request")?;
-        let limit = if request.limit == 0 { 8 } else { request.limit.min(50) };
+        let limit = if request.limit == 0 {
+            8
+        } else {
+            request.limit.min(50)
+        };
         Ok(index.suggest_schools(&request.text, limit))
     })
 }

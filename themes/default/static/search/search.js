@@ -51,6 +51,18 @@
   var PAGE = 20;
   var TYPING_DELAY = 250;
 
+  /* Starting query: sessionStorage (home page box) first, then ?q=. The stored query is
+     deleted at once, even when search cannot run here. */
+  var params = new URLSearchParams(window.location.search);
+  var startQuery = params.get('q') || '';
+  try {
+    var stored = window.sessionStorage.getItem('testimony.q');
+    window.sessionStorage.removeItem('testimony.q');
+    if (stored) startQuery = stored;
+  } catch (e) {
+    /* storage unavailable */
+  }
+
   if (typeof Worker === 'undefined' || typeof WebAssembly === 'undefined') {
     return; /* #search-nojs stays: it explains and links to the schools A–Z */
   }
@@ -64,19 +76,9 @@
     ready: false,
     docCount: 0
   };
-
-  /* Starting query: sessionStorage (home page box) first, then ?q= and ?school=. */
-  var params = new URLSearchParams(window.location.search);
-  var startQuery = params.get('q') || '';
-  try {
-    var stored = window.sessionStorage.getItem('testimony.q');
-    window.sessionStorage.removeItem('testimony.q');
-    if (stored) startQuery = stored;
-  } catch (e) {
-    /* storage unavailable */
-  }
   q.value = startQuery;
   if (params.get('school')) state.school = params.get('school');
+
 
   function setStatus(text, kind) {
     status.textContent = text;
@@ -189,6 +191,20 @@
       url.indexOf('\\') === -1;
   }
 
+  /* "2021-03-28" → "28 March 2021" in the page's language (as the theme's pages show it). */
+  var dateFormat = null;
+  try {
+    dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'
+    });
+  } catch (e) {
+    /* unknown language tag: keep the ISO date */
+  }
+  function humanDate(iso) {
+    var date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(iso + 'T00:00:00Z') : null;
+    return dateFormat && date && !isNaN(date.getTime()) ? dateFormat.format(date) : iso;
+  }
+
   function snippet(parts) {
     var p = el('p', 'snippet');
     (parts || []).forEach(function (part) {
@@ -213,7 +229,7 @@
     }
     li.appendChild(h);
     var meta = el('p', 'meta');
-    var time = el('time', null, hit.published);
+    var time = el('time', null, humanDate(hit.published));
     time.setAttribute('datetime', hit.published);
     meta.appendChild(time);
     if (hit.schools && hit.schools.length) {
@@ -307,8 +323,11 @@
       setStatus('Type words to search ' + state.docCount + ' ' +
         plural(state.docCount, 'testimony', 'testimonies') + ', or choose a school.', null);
     } else if (results.unknown_school) {
+      /* Give the words back to the school box to correct. */
+      state.school = null;
+      schoolInput.value = results.unknown_school;
       setStatus('No school matches “' + results.unknown_school + '”. Check the spelling, or ' +
-        'remove the school filter.', 'error');
+        'clear the school box.', 'error');
     } else if (results.total === 0) {
       setStatus('No testimonies found' + where + '.', null);
     } else {
