@@ -16,6 +16,8 @@
  *   #search-q                  <input type="search" name="q">
  *   #search-school             school filter text box (typeahead, typos tolerated)
  *   #search-school-suggestions <ul> of matching schools, each a <button data-slug>
+ *   #search-school-facets      schools in the current results with counts: <ul> of
+ *                              <button data-slug> (shown when no school is chosen)
  *   #search-school-chosen      shows the school filter in force; #search-school-clear removes it
  *   #search-kind, #search-region, #search-tag, #search-year   <select> filters with counts
  *   #search-offer              "Looking for a school?" offer, buttons with data-slug
@@ -39,6 +41,8 @@
   var chosenName = $('search-school-chosen-name');
   var clearSchool = $('search-school-clear');
   var offer = $('search-offer');
+  var schoolFacets = $('search-school-facets');
+  var schoolFacetList = schoolFacets.querySelector('ul');
   var status = $('search-status');
   var list = $('search-results');
   var more = $('search-more');
@@ -191,18 +195,20 @@
       url.indexOf('\\') === -1;
   }
 
-  /* "2021-03-28" → "28 March 2021" in the page's language (as the theme's pages show it). */
-  var dateFormat = null;
+  /* "2021-03-28" → "28 March 2021", as the theme's pages show dates (month name in the page's
+     language). */
+  var monthName = null;
   try {
-    dateFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
-      day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC'
+    monthName = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      month: 'long', timeZone: 'UTC'
     });
   } catch (e) {
     /* unknown language tag: keep the ISO date */
   }
   function humanDate(iso) {
     var date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(iso + 'T00:00:00Z') : null;
-    return dateFormat && date && !isNaN(date.getTime()) ? dateFormat.format(date) : iso;
+    if (!monthName || !date || isNaN(date.getTime())) return iso;
+    return date.getUTCDate() + ' ' + monthName.format(date) + ' ' + date.getUTCFullYear();
   }
 
   function snippet(parts) {
@@ -303,10 +309,20 @@
     } else {
       chosen.hidden = true;
     }
-    fillSelect(selects.kind, results.facets.kind, 'Any kind of school');
-    fillSelect(selects.region, results.facets.region, 'Any region');
-    fillSelect(selects.tag, results.facets.tag, 'Any topic');
-    fillSelect(selects.year, results.facets.year, 'Any year');
+    while (schoolFacetList.firstChild) schoolFacetList.removeChild(schoolFacetList.firstChild);
+    var inResults = results.school || empty ? [] : results.facets.school.slice(0, 8);
+    inResults.forEach(function (facet) {
+      var li = el('li');
+      li.appendChild(schoolButton(facet.value, facet.label, ' (' + facet.count + ')'));
+      schoolFacetList.appendChild(li);
+    });
+    schoolFacets.hidden = inResults.length < 2;
+    if (!results.unknown_school) { /* that answer has no counts: keep the last ones */
+      fillSelect(selects.kind, results.facets.kind, 'Any kind of school');
+      fillSelect(selects.region, results.facets.region, 'Any region');
+      fillSelect(selects.tag, results.facets.tag, 'Any topic');
+      fillSelect(selects.year, results.facets.year, 'Any year');
+    }
 
     while (offer.firstChild) offer.removeChild(offer.firstChild);
     offer.hidden = !(results.school_suggestions && results.school_suggestions.length);
@@ -420,6 +436,10 @@
       chooseSchool(button.getAttribute('data-slug'));
       q.focus();
     }
+  });
+  schoolFacets.addEventListener('click', function (event) {
+    var button = event.target.closest('button[data-slug]');
+    if (button) chooseSchool(button.getAttribute('data-slug'));
   });
   offer.addEventListener('click', function (event) {
     var button = event.target.closest('button[data-slug]');
