@@ -1,0 +1,179 @@
+//! Builds the search runtime — this crate's library for `wasm32-unknown-unknown` — so the native
+//! binary can embed it (`src/search/mod.rs`, `RUNTIME_WASM`) and `cargo build` alone gives a
+//! tool that writes a working search page.
+//!
+//! The nested cargo:
+//! - is the `CARGO` that runs this script (the same toolchain), with an environment scrubbed of
+//!   what the outer build set for *its* target (flags, wrappers such as clippy-driver, the target
+//!   dir), plus getrandom's custom-backend cfg;
+//! - uses its own target dir, `<outer target dir>/search-runtime`, or it would wait forever on the
+//!   outer build's lock; debug, release, test and clippy builds share it;
+//! - always builds `--release` (size and speed matter in the browser; tantivy in debug is slow).
+//!
+//! `rerun-if-changed` lists only what the runtime is built from, so ordinary edits elsewhere do
+//! not rebuild it. Set `TESTIMONY_SEARCH_RUNTIME_WASM=/path/to/runtime.wasm` to embed a runtime
+//! built elsewhere instead.
+
+use std::env;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+/// Set on the nested cargo, so its run of this script does nothing.
+const NESTED_MARKER: &str = "TESTIMONY_SEARCH_RUNTIME_BUILD";
+const PREBUILT: &str = "TESTIMONY_SEARCH_RUNTIME_WASM";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const OUTPUT_NAME: &str = "search-runtime.wasm";
+
+fn main() -> ExitCode {
+    println!("cargo:rerun-if-changed=build.rs");
+    let target = env::var("TARGET").unwrap_or_default();
+    if env::var_os(NESTED_MARKER).is_some() || target.starts_with("wasm32") {
+        return ExitCode::SUCCESS;
+    }
+    // Only the native tool embeds the runtime.
+    if env::var_os("CARGO_FEATURE_NATIVE").is_none() {
+        return ExitCode::SUCCESS;
+    }
+    println!("cargo:rerun-if-changed=src/search");
+    println!("cargo:rerun-if-changed=src/lib.rs");
+    println!("cargo:rerun-if-changed=Cargo.toml");
+    println!("cargo:rerun-if-changed=Cargo.lock");
+    println!("cargo:rerun-if-changed=rust-toolchain.toml");
+    println!("cargo:rerun-if-env-changed={PREBUILT}");
+
+    match build_runtime() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nerror: cannot build the search runtime (wasm32).\n\n{message}\n");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn build_runtime() -> Result<(), String> {
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    let destination = out_dir.join(OUTPUT_NAME);
+
+    if let Some(prebuilt) = env::var_os(PREBUILT).filter(|p| !p.is_empty()) {
+        std::fs::copy(&prebuilt, &destination).map_err(|error| {
+            format!(
+                "{PREBUILT} is set to {}, which cannot be copied: {error}",
+                Path::new(&prebuilt).display()
+            )
+        })?;
+        return Ok(());
+    }
+
+    let manifest_dir =
+        PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").ok_or("CARGO_MANIFEST_DIR is not set")?);
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| OsString::from("cargo"));
+    let rustc = env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
+    check_wasm_sysroot(&rustc)?;
+
+    let target_dir = outer_target_dir(&out_dir).join("search-runtime");
+    let mut command = Command::new(&cargo);
+    command
+        .current_dir(&manifest_dir)
+        .args(["rustc", "--lib", "--crate-type", "cdylib"])
+        .args([
+            "--target",
+            WASM_TARGET,
+            "--no-default-features",
+            "--release",
+        ])
+        .arg("--manifest-path")
+        .arg(manifest_dir.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target_dir);
+    for variable in [
+        "RUSTFLAGS",
+        "CARGO_ENCODED_RUSTFLAGS",
+        "RUSTC_WRAPPER",
+        "RUSTC_WORKSPACE_WRAPPER",
+        "CARGO_TARGET_DIR",
+        "CARGO_BUILD_TARGET",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "CARGO_BUILD_RUSTC_WRAPPER",
+        "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    ] {
+        command.env_remove(variable);
+    }
+    command
+        .env(NESTED_MARKER, "1")
+        // getrandom's "custom" backend: the runtime provides it (src/search/wasm.rs).
+        .env(
+            "CARGO_ENCODED_RUSTFLAGS",
+            "--cfg\x1fgetrandom_backend=\"custom\"",
+        )
+        // A small, fast runtime: whole-program optimisation, no debug info or symbols.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
+        .env("CARGO_PROFILE_RELEASE_LTO", "true")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_STRIP", "true")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+
+    let status = command
+        .status()
+        .map_err(|error| format!("could not run {}: {error}", Path::new(&cargo).display()))?;
+    if !status.success() {
+        return Err(format!(
+            "`cargo rustc --lib --crate-type cdylib --target {WASM_TARGET} --no-default-features \
+             --release` failed ({status}); its output is above."
+        ));
+    }
+    let built = target_dir
+        .join(WASM_TARGET)
+        .join("release")
+        .join("testimony.wasm");
+    std::fs::copy(&built, &destination).map_err(|error| {
+        format!(
+            "the runtime build succeeded but {} cannot be copied: {error}",
+            built.display()
+        )
+    })?;
+    Ok(())
+}
+
+/// The wasm32 standard library must be installed; `CARGO` bypasses rustup, which would
+/// otherwise install it from rust-toolchain.toml.
+fn check_wasm_sysroot(rustc: &OsString) -> Result<(), String> {
+    let output = Command::new(rustc)
+        .args(["--print", "sysroot"])
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("RUSTC_WORKSPACE_WRAPPER")
+        .output()
+        .map_err(|error| {
+            format!(
+                "could not run {} to find the sysroot: {error}",
+                Path::new(rustc).display()
+            )
+        })?;
+    let sysroot = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let wasm_lib = Path::new(&sysroot)
+        .join("lib")
+        .join("rustlib")
+        .join(WASM_TARGET)
+        .join("lib");
+    if output.status.success() && !wasm_lib.is_dir() {
+        return Err(format!(
+            "The Rust standard library for {WASM_TARGET} is not installed \
+             (no {}).\nInstall it with:\n\n    rustup target add {WASM_TARGET}\n",
+            wasm_lib.display()
+        ));
+    }
+    Ok(())
+}
+
+/// The outer build's target dir. OUT_DIR is `<target>/[<triple>/]<profile>/build/<pkg>-<hash>/out`;
+/// cargo marks the target dir's root with `CACHEDIR.TAG`.
+fn outer_target_dir(out_dir: &Path) -> PathBuf {
+    out_dir
+        .ancestors()
+        .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+        .or_else(|| out_dir.ancestors().nth(4))
+        .unwrap_or(out_dir)
+        .to_path_buf()
+}

@@ -1,0 +1,353 @@
+//! Writing the index (native only: tantivy's writer needs threads).
+//!
+//! The index is built in memory, merged into one segment, and handed back as the static files
+//! of `bundle.rs`. The same input gives the same bytes: documents are added in id order by one
+//! indexing thread, and the random segment id tantivy picks is replaced by one derived from the
+//! segment's own bytes (the id only appears in file names and `meta.json`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use tantivy::directory::{Directory, RamDirectory};
+use tantivy::indexer::NoMergePolicy;
+use tantivy::schema::Facet;
+use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
+
+use super::bundle::{MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR};
+use super::catalog::{
+    CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel, humanize_slug, kind_label,
+};
+use super::schema::{Fields, build_schema, register_tokenizers, stemming_language};
+use super::{RUNTIME_WASM, SearchDoc, SearchError};
+
+/// Memory the writer may fill before it writes a segment (all segments are merged at the end).
+const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// Hex digits of SHA-256 in content-addressed file names (80 bits).
+const HASH_HEX_LEN: usize = 20;
+
+/// Builds the search index of the given (approved, public) testimonies. Returns the files to
+/// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
+///
+/// `language` is the site language ("en", "fr-CA", ...); languages without a stemmer are
+/// indexed without stemming. Tags are labelled by their slugs ("image-based-abuse" →
+/// "Image based abuse"); use [`build_index_with_tag_labels`] to give their real labels.
+pub fn build_index(
+    docs: &[SearchDoc],
+    language: &str,
+) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    build_index_with_tag_labels(docs, language, &BTreeMap::new())
+}
+
+/// As [`build_index`], with the tag labels of site.yaml (slug → label) for the tag filter.
+pub fn build_index_with_tag_labels(
+    docs: &[SearchDoc],
+    language: &str,
+    tag_labels: &BTreeMap<String, String>,
+) -> Result<Vec<(String, Vec<u8>)>, SearchError> {
+    let stemming = stemming_language(language);
+    let mut sorted: Vec<&SearchDoc> = docs.iter().collect();
+    sorted.sort_by_key(|doc| doc.id);
+    if let Some(pair) = sorted.windows(2).find(|pair| pair[0].id == pair[1].id) {
+        return Err(SearchError::new(format!(
+            "two testimonies have the id {} in the search index",
+            pair[0].id
+        )));
+    }
+
+    let index_files = write_index(&sorted, stemming)?;
+    let catalog = build_catalog(&sorted, language, stemming, tag_labels);
+    let catalog_bytes = serde_json::to_vec(&catalog)
+        .map_err(|error| SearchError::new(format!("cannot write the search catalog: {error}")))?;
+
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut add = |stem: &str, extension: &str, bytes: Vec<u8>| -> (String, u64) {
+        let name = if stem.is_empty() {
+            format!("{}.{extension}", content_hash(&bytes))
+        } else {
+            format!("{stem}.{}.{extension}", content_hash(&bytes))
+        };
+        let len = bytes.len() as u64;
+        files.insert(format!("{SEARCH_DIR}/{name}"), bytes);
+        (name, len)
+    };
+    let (runtime, runtime_bytes) = add("runtime", "wasm", RUNTIME_WASM.to_vec());
+    let (catalog_name, catalog_len) = add("catalog", "json", catalog_bytes);
+    let index = index_files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let (file, bytes) = add("", "bin", bytes);
+            ManifestFile { name, file, bytes }
+        })
+        .collect();
+    let manifest = Manifest {
+        format: MANIFEST_FORMAT,
+        runtime,
+        runtime_bytes,
+        catalog: catalog_name,
+        catalog_bytes: catalog_len,
+        index,
+        doc_count: sorted.len() as u64,
+    };
+    let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
+        .map_err(|error| SearchError::new(format!("cannot write the search manifest: {error}")))?;
+    manifest_bytes.push(b'\n');
+    files.insert(MANIFEST_PATH.to_owned(), manifest_bytes);
+    Ok(files.into_iter().collect())
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex.truncate(HASH_HEX_LEN);
+    hex
+}
+
+/// yyyymmdd from "2021-03-28" (0 when the date is not in that form).
+fn published_day(published: &str) -> u64 {
+    let digits: String = published.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 8 {
+        digits.parse().unwrap_or(0)
+    } else {
+        0
+    }
+}
+
+fn facet(value: &str) -> Facet {
+    Facet::from_path([value])
+}
+
+/// Writes the index in memory; returns its files by tantivy name, segment id made stable.
+fn write_index(
+    docs: &[&SearchDoc],
+    stemming: Option<&str>,
+) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
+    let settings = IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    };
+    // Keep a handle on the RamDirectory: it gives back files with their footers, as written
+    // (reading through the index's ManagedDirectory strips them).
+    let ram = RamDirectory::create();
+    let index = Index::builder()
+        .schema(build_schema(stemming))
+        .settings(settings)
+        .open_or_create(ram.clone())?;
+    register_tokenizers(&index)?;
+    let fields = Fields::from_schema(&index.schema())?;
+
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for doc in docs {
+        writer.add_document(document(&fields, doc))?;
+    }
+    writer.commit()?;
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.wait_merging_threads()?;
+
+    let metas = index.load_metas()?;
+    let directory = &ram;
+    let read = |path: &Path| -> Result<Vec<u8>, SearchError> {
+        let slice = directory.open_read(path).map_err(|error| {
+            SearchError::new(format!("cannot read back the search index: {error}"))
+        })?;
+        Ok(slice.read_bytes()?.as_slice().to_vec())
+    };
+    let mut meta_json = String::from_utf8(directory.atomic_read(Path::new("meta.json")).map_err(
+        |error| SearchError::new(format!("cannot read back the search index: {error}")),
+    )?)
+    .map_err(|_| SearchError::new("the search index's meta.json is not UTF-8"))?;
+
+    let all_paths: BTreeSet<_> = metas
+        .list_segment_files()
+        .into_iter()
+        .filter(|path| directory.exists(path).unwrap_or(false))
+        .collect();
+    let mut files = BTreeMap::new();
+    for segment in &metas.segments {
+        let old_id = segment.id().uuid_string();
+        let paths = all_paths
+            .iter()
+            .filter(|path| path.to_string_lossy().starts_with(&old_id));
+        let mut segment_files = Vec::new();
+        let mut hasher = Sha256::new();
+        for path in paths {
+            let name = path.to_string_lossy().into_owned();
+            let bytes = read(path)?;
+            let suffix = name.strip_prefix(&old_id).unwrap_or(&name).to_owned();
+            hasher.update(suffix.as_bytes());
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+            segment_files.push((suffix, bytes));
+        }
+        let digest = hasher.finalize();
+        let new_id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        // meta.json spells segment ids with hyphens, file names without.
+        meta_json = meta_json
+            .replace(&hyphenated(&old_id), &hyphenated(&new_id))
+            .replace(&old_id, &new_id);
+        for (suffix, bytes) in segment_files {
+            files.insert(format!("{new_id}{suffix}"), bytes);
+        }
+    }
+    files.insert("meta.json".to_owned(), meta_json.into_bytes());
+    Ok(files)
+}
+
+/// "0123456789abcdef0123456789abcdef" → "01234567-89ab-cdef-0123-456789abcdef".
+fn hyphenated(simple: &str) -> String {
+    if simple.len() != 32 || !simple.is_ascii() {
+        return simple.to_owned();
+    }
+    format!(
+        "{}-{}-{}-{}-{}",
+        &simple[..8],
+        &simple[8..12],
+        &simple[12..16],
+        &simple[16..20],
+        &simple[20..]
+    )
+}
+
+fn document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
+    let mut document = TantivyDocument::default();
+    document.add_u64(fields.id, doc.id);
+    document.add_text(fields.url, &doc.url);
+    document.add_text(fields.title, &doc.title);
+    document.add_text(fields.body, &doc.body_text);
+    document.add_text(fields.published, &doc.published);
+    document.add_u64(fields.published_day, published_day(&doc.published));
+    for warning in &doc.content_warnings {
+        document.add_text(fields.content_warning, warning);
+    }
+    let mut kinds = BTreeSet::new();
+    let mut regions = BTreeSet::new();
+    for school in &doc.schools {
+        document.add_facet(fields.school, facet(&school.slug));
+        for name in std::iter::once(&school.name)
+            .chain(&school.aliases)
+            .chain(&school.former_names)
+        {
+            document.add_text(fields.school_names, name);
+        }
+        kinds.insert(school.kind.as_str());
+        if let Some(region) = &school.region {
+            regions.insert(region.as_str());
+        }
+    }
+    for kind in kinds {
+        document.add_facet(fields.kind, facet(kind));
+    }
+    for region in regions {
+        document.add_facet(fields.region, facet(region));
+    }
+    let tags: BTreeSet<&str> = doc.tags.iter().map(String::as_str).collect();
+    for tag in tags {
+        document.add_facet(fields.tag, facet(tag));
+    }
+    if let Some(year) = doc.year {
+        document.add_facet(fields.year, facet(&year.to_string()));
+    }
+    document
+}
+
+fn build_catalog(
+    docs: &[&SearchDoc],
+    language: &str,
+    stemming: Option<&str>,
+    tag_labels: &BTreeMap<String, String>,
+) -> Catalog {
+    let mut schools: BTreeMap<&str, CatalogSchool> = BTreeMap::new();
+    let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut regions: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut years: BTreeMap<u64, u64> = BTreeMap::new();
+    for doc in docs {
+        let mut doc_kinds = BTreeSet::new();
+        let mut doc_regions = BTreeSet::new();
+        let mut doc_schools = BTreeSet::new();
+        for school in &doc.schools {
+            let entry = schools
+                .entry(school.slug.as_str())
+                .or_insert_with(|| CatalogSchool {
+                    slug: school.slug.clone(),
+                    name: school.name.clone(),
+                    aliases: school.aliases.clone(),
+                    former_names: school.former_names.clone(),
+                    kind: school.kind.clone(),
+                    region: school.region.clone(),
+                    count: 0,
+                });
+            if doc_schools.insert(school.slug.as_str()) {
+                entry.count += 1;
+            }
+            doc_kinds.insert(school.kind.as_str());
+            if let Some(region) = &school.region {
+                doc_regions.insert(region.as_str());
+            }
+        }
+        for kind in doc_kinds {
+            *kinds.entry(kind).or_default() += 1;
+        }
+        for region in doc_regions {
+            *regions.entry(region).or_default() += 1;
+        }
+        let doc_tags: BTreeSet<&str> = doc.tags.iter().map(String::as_str).collect();
+        for tag in doc_tags {
+            *tags.entry(tag).or_default() += 1;
+        }
+        if let Some(year) = doc.year {
+            *years.entry(year).or_default() += 1;
+        }
+    }
+    let mut schools: Vec<CatalogSchool> = schools.into_values().collect();
+    schools.sort_by(|a, b| {
+        a.name
+            .to_lowercase()
+            .cmp(&b.name.to_lowercase())
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let labelled = |values: BTreeMap<&str, u64>, label: &dyn Fn(&str) -> String| {
+        let mut list: Vec<FacetLabel> = values
+            .into_iter()
+            .map(|(value, count)| FacetLabel {
+                value: value.to_owned(),
+                label: label(value),
+                count,
+            })
+            .collect();
+        list.sort_by_key(|a| a.label.to_lowercase());
+        list
+    };
+    Catalog {
+        format: CATALOG_FORMAT,
+        language: language.to_owned(),
+        stemming: stemming.map(str::to_owned),
+        doc_count: docs.len() as u64,
+        schools,
+        kinds: labelled(kinds, &kind_label),
+        regions: labelled(regions, &str::to_owned),
+        tags: labelled(tags, &|slug| {
+            tag_labels
+                .get(slug)
+                .cloned()
+                .unwrap_or_else(|| humanize_slug(slug))
+        }),
+        years: years
+            .into_iter()
+            .rev()
+            .map(|(year, count)| FacetLabel {
+                value: year.to_string(),
+                label: year.to_string(),
+                count,
+            })
+            .collect(),
+    }
+}

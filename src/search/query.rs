@@ -1,0 +1,521 @@
+//! Answering queries: the same code natively (`testimony search`, tests) and in the browser.
+//!
+//! Free text goes through tantivy's `QueryParser` over title, body and school names, with
+//! conjunction by default: `bus stop` needs both words, `"bus stop"` the phrase, and
+//! `AND`, `OR`, `NOT`, `-word`, `+word` and parentheses work as readers expect. Filters are
+//! facet terms; each filter's counts are computed with the *other* filters applied.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::snippet::{Snippet, SnippetGenerator};
+use tantivy::{
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use super::bundle::{Manifest, parse_catalog};
+use super::catalog::{Catalog, FacetLabel, SchoolMatch, SchoolMatcher};
+use super::directory::StaticDirectory;
+use super::schema::{Fields, names, register_tokenizers};
+use super::{
+    FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
+};
+
+const DEFAULT_LIMIT: usize = 20;
+const MAX_LIMIT: usize = 200;
+/// Schools listed in the school filter's counts (the selected one is always included).
+const MAX_SCHOOL_FACETS: usize = 50;
+const SNIPPET_CHARS: usize = 220;
+const TITLE_BOOST: f32 = 2.0;
+const SCHOOL_NAMES_BOOST: f32 = 1.5;
+
+/// An open index, ready to answer queries.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    catalog: Catalog,
+    matcher: SchoolMatcher,
+}
+
+/// The filters a request can have, one facet field each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dim {
+    School,
+    Kind,
+    Region,
+    Tag,
+    Year,
+}
+
+const DIMS: [Dim; 5] = [Dim::School, Dim::Kind, Dim::Region, Dim::Tag, Dim::Year];
+
+impl Dim {
+    fn field_name(self) -> &'static str {
+        match self {
+            Dim::School => names::SCHOOL,
+            Dim::Kind => names::KIND,
+            Dim::Region => names::REGION,
+            Dim::Tag => names::TAG,
+            Dim::Year => names::YEAR,
+        }
+    }
+
+    fn field(self, fields: &Fields) -> Field {
+        match self {
+            Dim::School => fields.school,
+            Dim::Kind => fields.kind,
+            Dim::Region => fields.region,
+            Dim::Tag => fields.tag,
+            Dim::Year => fields.year,
+        }
+    }
+}
+
+/// The value of a facet with one path segment ("/northbridge-academy" → "northbridge-academy").
+fn facet_value(encoded: &str) -> String {
+    match Facet::from_encoded(encoded.as_bytes().to_vec()) {
+        Ok(facet) => facet.to_path().join("/"),
+        Err(_) => String::new(),
+    }
+}
+
+/// Characters of tantivy's query syntax that readers do not mean as syntax (field names,
+/// boosts, ranges, wildcards, slop, single-quoted phrases); replaced by spaces, like the
+/// tokenizer would.
+fn sanitize_query(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            ':' | '^' | '[' | ']' | '{' | '}' | '~' | '*' | '\\' | '<' | '>' | '=' | '\'' | '’'
+            | '`' => ' ',
+            other => other,
+        })
+        .collect()
+}
+
+impl SearchIndex {
+    /// Opens an index from its files and its catalog.
+    pub fn open(directory: StaticDirectory, catalog: Catalog) -> Result<SearchIndex, SearchError> {
+        let index = Index::open(directory)?;
+        register_tokenizers(&index)?;
+        let fields = Fields::from_schema(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let matcher = SchoolMatcher::new(&catalog);
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            catalog,
+            matcher,
+        })
+    }
+
+    /// Opens an index given its manifest and a way to read the files the manifest names.
+    pub fn from_manifest(
+        manifest: &Manifest,
+        mut read: impl FnMut(&str) -> Result<Vec<u8>, SearchError>,
+    ) -> Result<SearchIndex, SearchError> {
+        let catalog = parse_catalog(&read(&manifest.catalog)?)?;
+        let mut files = Vec::with_capacity(manifest.index.len());
+        for file in &manifest.index {
+            files.push((file.name.clone(), read(&file.file)?));
+        }
+        SearchIndex::open(StaticDirectory::from_bytes(files), catalog)
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// Number of testimonies in the index.
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Schools matching what a reader typed in the school filter, best first.
+    pub fn suggest_schools(&self, text: &str, limit: usize) -> Vec<SchoolMatch> {
+        self.matcher.suggest(text, limit)
+    }
+
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let limit = match request.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let searcher = self.reader.searcher();
+        let mut results = SearchResults {
+            query: request.query.clone(),
+            total: 0,
+            offset: request.offset,
+            results: Vec::new(),
+            school: None,
+            unknown_school: None,
+            school_suggestions: Vec::new(),
+            facets: Facets::default(),
+            warnings: Vec::new(),
+        };
+
+        let text = sanitize_query(&request.query);
+        let text_query = if text.trim().is_empty() {
+            None
+        } else {
+            let (query, errors) = self.parser().parse_query_lenient(&text);
+            results.warnings = errors
+                .iter()
+                .map(|error| format!("Part of the search was not understood: {error}"))
+                .collect();
+            Some(query)
+        };
+        if request
+            .school
+            .as_deref()
+            .is_none_or(|s| s.trim().is_empty())
+        {
+            results.school_suggestions = self.matcher.named_by(&request.query, 3);
+        }
+
+        let mut selected: BTreeMap<usize, String> = BTreeMap::new();
+        if let Some(school) = request.school.as_deref().filter(|s| !s.trim().is_empty()) {
+            match self.matcher.resolve(school) {
+                Some(slug) => {
+                    results.school = Some(self.catalog.school_ref(&slug));
+                    selected.insert(0, slug);
+                }
+                None => {
+                    results.unknown_school = Some(school.to_owned());
+                    return Ok(results);
+                }
+            }
+        }
+        let others = [
+            (1, request.kind.clone()),
+            (2, request.region.clone()),
+            (3, request.tag.clone()),
+            (4, request.year.map(|year| year.to_string())),
+        ];
+        for (dim, value) in others {
+            if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+                selected.insert(dim, value.trim().to_owned());
+            }
+        }
+
+        let filter_terms: Vec<(usize, Term)> = selected
+            .iter()
+            .map(|(&dim, value)| {
+                let field = DIMS[dim].field(&self.fields);
+                (
+                    dim,
+                    Term::from_facet(field, &Facet::from_path([value.as_str()])),
+                )
+            })
+            .collect();
+        let query_without = |skip: Option<usize>| -> Box<dyn Query> {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            if let Some(query) = &text_query {
+                clauses.push((Occur::Must, query.box_clone()));
+            }
+            for (dim, term) in &filter_terms {
+                if Some(*dim) != skip {
+                    let filter = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+                    clauses.push((
+                        Occur::Must,
+                        Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                    ));
+                }
+            }
+            if clauses.is_empty() {
+                Box::new(AllQuery)
+            } else {
+                Box::new(BooleanQuery::new(clauses))
+            }
+        };
+
+        // One pass: the page of results, the total, and the counts of unfiltered dimensions.
+        let query = query_without(None);
+        let mut facet_collector = MultiCollector::new();
+        let mut facet_handles = Vec::new();
+        for (index, dim) in DIMS.iter().enumerate() {
+            if !selected.contains_key(&index) {
+                facet_handles.push((index, facet_collector.add_collector(facet_for(*dim))));
+            }
+        }
+        let top = TopDocs::with_limit(limit).and_offset(request.offset);
+        let (hits, total, mut facet_fruit): (Vec<(f32, DocAddress)>, usize, _) = if text_query
+            .is_some()
+        {
+            let (hits, total, fruit) =
+                searcher.search(&*query, &(top.order_by_score(), Count, facet_collector))?;
+            (hits, total, fruit)
+        } else {
+            let newest_first = top.order_by_fast_field::<u64>(names::PUBLISHED_DAY, Order::Desc);
+            let (hits, total, fruit) =
+                searcher.search(&*query, &(newest_first, Count, facet_collector))?;
+            (
+                hits.into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect(),
+                total,
+                fruit,
+            )
+        };
+        let mut counts: BTreeMap<usize, FacetCounts> = BTreeMap::new();
+        for (index, handle) in facet_handles {
+            counts.insert(index, handle.extract(&mut facet_fruit));
+        }
+        // One more pass per active filter, without that filter.
+        for &index in selected.keys() {
+            let fruit = searcher.search(&*query_without(Some(index)), &facet_for(DIMS[index]))?;
+            counts.insert(index, fruit);
+        }
+
+        results.total = total as u64;
+        results.facets = self.facets(&counts, &selected);
+        let snippets = match &text_query {
+            Some(query) => {
+                let mut generator =
+                    SnippetGenerator::create(&searcher, &**query, self.fields.body)?;
+                generator.set_max_num_chars(SNIPPET_CHARS);
+                Some(generator)
+            }
+            None => None,
+        };
+        for (score, address) in hits {
+            results
+                .results
+                .push(self.hit(&searcher, address, score, snippets.as_ref())?);
+        }
+        Ok(results)
+    }
+
+    fn parser(&self) -> QueryParser {
+        let fields = &self.fields;
+        let mut parser = QueryParser::for_index(
+            &self.index,
+            vec![fields.title, fields.body, fields.school_names],
+        );
+        parser.set_conjunction_by_default();
+        parser.set_field_boost(fields.title, TITLE_BOOST);
+        parser.set_field_boost(fields.school_names, SCHOOL_NAMES_BOOST);
+        parser
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        score: f32,
+        snippets: Option<&SnippetGenerator>,
+    ) -> Result<SearchHit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let fields = &self.fields;
+        let text = |field: Field| {
+            doc.get_first(field)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let body = text(fields.body);
+        let snippet = snippets
+            .map(|generator| generator.snippet(&body))
+            .filter(|snippet| !snippet.highlighted().is_empty());
+        let snippet_parts = match snippet {
+            Some(snippet) => highlighted_parts(&snippet, &body),
+            None => vec![SnippetPart {
+                text: opening(&body, SNIPPET_CHARS),
+                mark: false,
+            }],
+        };
+        Ok(SearchHit {
+            id: doc
+                .get_first(fields.id)
+                .and_then(|value| value.as_u64())
+                .unwrap_or_default(),
+            title: text(fields.title),
+            url: text(fields.url),
+            published: text(fields.published),
+            schools: doc
+                .get_all(fields.school)
+                .filter_map(|value| value.as_facet())
+                .map(|encoded| self.catalog.school_ref(&facet_value(encoded)))
+                .collect(),
+            content_warnings: doc
+                .get_all(fields.content_warning)
+                .filter_map(|value| value.as_str())
+                .map(str::to_owned)
+                .collect(),
+            score,
+            snippet: snippet_parts
+                .iter()
+                .map(|part| part.text.as_str())
+                .collect(),
+            snippet_parts,
+        })
+    }
+
+    fn facets(
+        &self,
+        counts: &BTreeMap<usize, FacetCounts>,
+        selected: &BTreeMap<usize, String>,
+    ) -> Facets {
+        let counted = |index: usize| -> BTreeMap<String, u64> {
+            counts
+                .get(&index)
+                .map(|counts| {
+                    counts
+                        .get(Facet::root())
+                        .map(|(facet, count)| (facet.to_path().join("/"), count))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let from_labels = |index: usize, labels: &[FacetLabel]| -> Vec<FacetCount> {
+            let counts = counted(index);
+            let chosen = selected.get(&index);
+            let mut list: Vec<FacetCount> = labels
+                .iter()
+                .map(|label| FacetCount {
+                    value: label.value.clone(),
+                    label: label.label.clone(),
+                    count: counts.get(&label.value).copied().unwrap_or(0),
+                    selected: chosen == Some(&label.value),
+                })
+                .collect();
+            if let Some(chosen) = chosen.filter(|c| !labels.iter().any(|l| &&l.value == c)) {
+                list.push(FacetCount {
+                    value: chosen.clone(),
+                    label: chosen.clone(),
+                    count: 0,
+                    selected: true,
+                });
+            }
+            list
+        };
+
+        let school_counts = counted(0);
+        let chosen_school = selected.get(&0);
+        let mut schools: Vec<FacetCount> = school_counts
+            .iter()
+            .map(|(slug, &count)| FacetCount {
+                value: slug.clone(),
+                label: self.catalog.school_ref(slug).name,
+                count,
+                selected: chosen_school == Some(slug),
+            })
+            .collect();
+        schools.sort_by(|a, b| {
+            b.selected
+                .cmp(&a.selected)
+                .then(b.count.cmp(&a.count))
+                .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
+        });
+        schools.truncate(MAX_SCHOOL_FACETS);
+        if let Some(slug) = chosen_school.filter(|slug| !school_counts.contains_key(*slug)) {
+            schools.insert(
+                0,
+                FacetCount {
+                    value: slug.clone(),
+                    label: self.catalog.school_ref(slug).name,
+                    count: 0,
+                    selected: true,
+                },
+            );
+        }
+        Facets {
+            school: schools,
+            kind: from_labels(1, &self.catalog.kinds),
+            region: from_labels(2, &self.catalog.regions),
+            tag: from_labels(3, &self.catalog.tags),
+            year: from_labels(4, &self.catalog.years),
+        }
+    }
+}
+
+fn facet_for(dim: Dim) -> FacetCollector {
+    let mut collector = FacetCollector::for_field(dim.field_name());
+    collector.add_facet(Facet::root());
+    collector
+}
+
+/// A snippet cut into plain and highlighted pieces, with "…" where the text was cut.
+fn highlighted_parts(snippet: &Snippet, text: &str) -> Vec<SnippetPart> {
+    let fragment = snippet.fragment();
+    let range = snippet.fragment_range();
+    // Only words were cut away when what lies outside the fragment has letters or digits.
+    let words_in =
+        |outside: Option<&str>| outside.is_some_and(|s| s.chars().any(char::is_alphanumeric));
+    let before = text.get(..range.start);
+    let after = text.get(range.end..);
+    let mut parts = Vec::new();
+    let mut push = |text: &str, mark: bool| {
+        if !text.is_empty() {
+            parts.push(SnippetPart {
+                text: text.to_owned(),
+                mark,
+            });
+        }
+    };
+    if words_in(before) {
+        push("…", false);
+    } else {
+        push(before.unwrap_or_default().trim_start(), false);
+    }
+    let mut at = 0;
+    for highlight in snippet.highlighted() {
+        let (start, end) = (
+            highlight.start.min(fragment.len()),
+            highlight.end.min(fragment.len()),
+        );
+        if start < at || !fragment.is_char_boundary(start) || !fragment.is_char_boundary(end) {
+            continue;
+        }
+        push(&fragment[at..start], false);
+        push(&fragment[start..end], true);
+        at = end;
+    }
+    push(&fragment[at..], false);
+    if words_in(after) {
+        push("…", false);
+    } else {
+        push(after.unwrap_or_default().trim_end(), false);
+    }
+    parts
+}
+
+/// The first `max_chars` characters of a text, cut at a space, with "…" when cut.
+fn opening(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openings_are_cut_at_a_space() {
+        assert_eq!(opening("short text", 50), "short text");
+        assert_eq!(opening("one two three four", 9), "one two…");
+    }
+
+    #[test]
+    fn query_syntax_readers_do_not_mean_is_ignored() {
+        assert_eq!(sanitize_query("note: it's"), "note  it s");
+        assert_eq!(sanitize_query("\"bus stop\" -late"), "\"bus stop\" -late");
+    }
+}

@@ -1,0 +1,283 @@
+//! The index schema, and the tokenizers it names. Compiled for both targets: the native indexer
+//! writes with it, the runtime reads with it, so the two can never disagree.
+//!
+//! The stemming language is part of the schema itself: the text fields use the tokenizer
+//! `testimony_text_<code>` (e.g. `testimony_text_en`, or `testimony_text_none` when the site
+//! language has no stemmer), and whoever opens the index registers the tokenizer that name asks
+//! for. No second place has to remember which language an index was built with.
+
+use tantivy::Index;
+use tantivy::schema::{Field, Schema};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
+    TextAnalyzer,
+};
+
+use super::SearchError;
+
+/// Tokenizer of school names, aliases and former names: no stemming, so "Northbridge" is
+/// matched as written (typos are handled by the catalog, not the index).
+pub const NAMES_TOKENIZER: &str = "testimony_names";
+const TEXT_TOKENIZER_PREFIX: &str = "testimony_text_";
+const NO_STEMMING: &str = "none";
+
+/// Tokens longer than this are dropped (base64 blobs, runs of punctuation-free junk).
+const MAX_TOKEN_LEN: usize = 40;
+
+/// Field names, in one place.
+pub mod names {
+    pub const ID: &str = "id";
+    pub const URL: &str = "url";
+    pub const TITLE: &str = "title";
+    pub const BODY: &str = "body";
+    pub const SCHOOL_NAMES: &str = "school_names";
+    pub const SCHOOL: &str = "school";
+    pub const KIND: &str = "kind";
+    pub const REGION: &str = "region";
+    pub const TAG: &str = "tag";
+    pub const YEAR: &str = "year";
+    pub const PUBLISHED: &str = "published";
+    pub const PUBLISHED_DAY: &str = "published_day";
+    pub const CONTENT_WARNING: &str = "content_warning";
+}
+
+/// Site language codes with a stemmer, and the stemmer each maps to.
+const LANGUAGES: &[(&str, Language)] = &[
+    ("ar", Language::Arabic),
+    ("da", Language::Danish),
+    ("de", Language::German),
+    ("el", Language::Greek),
+    ("en", Language::English),
+    ("es", Language::Spanish),
+    ("fi", Language::Finnish),
+    ("fr", Language::French),
+    ("hu", Language::Hungarian),
+    ("it", Language::Italian),
+    ("nb", Language::Norwegian),
+    ("nl", Language::Dutch),
+    ("nn", Language::Norwegian),
+    ("no", Language::Norwegian),
+    ("pt", Language::Portuguese),
+    ("ro", Language::Romanian),
+    ("ru", Language::Russian),
+    ("sv", Language::Swedish),
+    ("ta", Language::Tamil),
+    ("tr", Language::Turkish),
+];
+
+/// The language codes that get stemming; any other site language is indexed without stemming
+/// (words then match only as written, apart from case and accents).
+pub fn supported_languages() -> impl Iterator<Item = &'static str> {
+    LANGUAGES.iter().map(|(code, _)| *code)
+}
+
+/// The stemmer's code for a site language ("en", "en-GB", "fr_FR" → "en", "en", "fr"), or `None`
+/// when the language has no stemmer.
+pub fn stemming_language(site_language: &str) -> Option<&'static str> {
+    let primary = site_language
+        .split(['-', '_'])
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    LANGUAGES
+        .iter()
+        .find(|(code, _)| *code == primary)
+        .map(|(code, _)| *code)
+}
+
+fn stemmer_for_code(code: &str) -> Option<Language> {
+    LANGUAGES
+        .iter()
+        .find(|(known, _)| *known == code)
+        .map(|(_, language)| *language)
+}
+
+/// The schema for an index whose text is stemmed for `stemming` (a code from
+/// [`stemming_language`], or `None`). Only the indexer builds a schema; readers get it
+/// from the index.
+#[cfg(feature = "native")]
+pub fn build_schema(stemming: Option<&str>) -> Schema {
+    use tantivy::schema::{
+        FAST, FacetOptions, INDEXED, IndexRecordOption, STORED, TextFieldIndexing, TextOptions,
+    };
+
+    let text_tokenizer = format!("{TEXT_TOKENIZER_PREFIX}{}", stemming.unwrap_or(NO_STEMMING));
+    let text_indexing = TextFieldIndexing::default()
+        .set_tokenizer(&text_tokenizer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let stored_text = TextOptions::default()
+        .set_indexing_options(text_indexing)
+        .set_stored();
+    let names_indexing = TextFieldIndexing::default()
+        .set_tokenizer(NAMES_TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+
+    let mut builder = Schema::builder();
+    builder.add_u64_field(names::ID, INDEXED | STORED | FAST);
+    builder.add_text_field(names::URL, STORED);
+    builder.add_text_field(names::TITLE, stored_text.clone());
+    builder.add_text_field(names::BODY, stored_text);
+    builder.add_text_field(
+        names::SCHOOL_NAMES,
+        TextOptions::default().set_indexing_options(names_indexing),
+    );
+    // Facets are indexed (for filters) and columnar (for counts); only the schools are stored,
+    // because a result shows them.
+    builder.add_facet_field(names::SCHOOL, FacetOptions::default().set_stored());
+    builder.add_facet_field(names::KIND, FacetOptions::default());
+    builder.add_facet_field(names::REGION, FacetOptions::default());
+    builder.add_facet_field(names::TAG, FacetOptions::default());
+    builder.add_facet_field(names::YEAR, FacetOptions::default());
+    builder.add_text_field(names::PUBLISHED, STORED);
+    // yyyymmdd, to list results newest first when there is no query text.
+    builder.add_u64_field(names::PUBLISHED_DAY, FAST);
+    builder.add_text_field(names::CONTENT_WARNING, STORED);
+    builder.build()
+}
+
+/// The fields of an index built by [`build_schema`].
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    pub id: Field,
+    pub url: Field,
+    pub title: Field,
+    pub body: Field,
+    pub school_names: Field,
+    pub school: Field,
+    pub kind: Field,
+    pub region: Field,
+    pub tag: Field,
+    pub year: Field,
+    pub published: Field,
+    /// Written by the indexer; readers sort by it through its name.
+    #[cfg_attr(not(feature = "native"), allow(dead_code))]
+    pub published_day: Field,
+    pub content_warning: Field,
+}
+
+impl Fields {
+    pub fn from_schema(schema: &Schema) -> Result<Fields, SearchError> {
+        let field = |name: &str| {
+            schema.get_field(name).map_err(|_| {
+                SearchError::new(format!(
+                    "the search index has no `{name}` field: it was built by another version \
+                     of testimony; rebuild the site"
+                ))
+            })
+        };
+        Ok(Fields {
+            id: field(names::ID)?,
+            url: field(names::URL)?,
+            title: field(names::TITLE)?,
+            body: field(names::BODY)?,
+            school_names: field(names::SCHOOL_NAMES)?,
+            school: field(names::SCHOOL)?,
+            kind: field(names::KIND)?,
+            region: field(names::REGION)?,
+            tag: field(names::TAG)?,
+            year: field(names::YEAR)?,
+            published: field(names::PUBLISHED)?,
+            published_day: field(names::PUBLISHED_DAY)?,
+            content_warning: field(names::CONTENT_WARNING)?,
+        })
+    }
+}
+
+/// The analyzer for school names: words, lower-cased, accents folded.
+pub fn names_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The analyzer for testimony text: as [`names_analyzer`], plus stemming. The stemmer runs
+/// before accents are folded, because the Snowball stemmers expect accented words.
+fn text_analyzer(stemmer: Option<Language>) -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .dynamic();
+    let builder = match stemmer {
+        Some(language) => builder.filter_dynamic(Stemmer::new(language)),
+        None => builder,
+    };
+    builder.filter_dynamic(AsciiFoldingFilter).build()
+}
+
+/// Registers the tokenizers the index's schema names. Call after creating or opening an index.
+pub fn register_tokenizers(index: &Index) -> Result<(), SearchError> {
+    let schema = index.schema();
+    let body = schema
+        .get_field(names::BODY)
+        .map_err(|_| SearchError::new("the search index has no `body` field; rebuild the site"))?;
+    let tokenizer = match schema.get_field_entry(body).field_type() {
+        tantivy::schema::FieldType::Str(options) => options
+            .get_indexing_options()
+            .map(|indexing| indexing.tokenizer().to_owned()),
+        _ => None,
+    }
+    .ok_or_else(|| SearchError::new("the search index's `body` field is not a text field"))?;
+    let code = tokenizer
+        .strip_prefix(TEXT_TOKENIZER_PREFIX)
+        .ok_or_else(|| {
+            SearchError::new(format!(
+                "the search index uses an unknown tokenizer `{tokenizer}`; rebuild the site"
+            ))
+        })?;
+    let stemmer = if code == NO_STEMMING {
+        None
+    } else {
+        Some(stemmer_for_code(code).ok_or_else(|| {
+            SearchError::new(format!(
+                "the search index asks for stemming in an unknown language `{code}`; \
+                 rebuild the site"
+            ))
+        })?)
+    };
+    let manager = index.tokenizers();
+    manager.register(&tokenizer, text_analyzer(stemmer));
+    manager.register(NAMES_TOKENIZER, names_analyzer());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The stemming code an index was built with (`None`: no stemming).
+    fn index_stemming(schema: &Schema) -> Option<String> {
+        let body = schema.get_field(names::BODY).ok()?;
+        match schema.get_field_entry(body).field_type() {
+            tantivy::schema::FieldType::Str(options) => options
+                .get_indexing_options()?
+                .tokenizer()
+                .strip_prefix(TEXT_TOKENIZER_PREFIX)
+                .filter(|code| *code != NO_STEMMING)
+                .map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn site_languages_map_to_stemmers() {
+        assert_eq!(stemming_language("en"), Some("en"));
+        assert_eq!(stemming_language("en-GB"), Some("en"));
+        assert_eq!(stemming_language("FR_fr"), Some("fr"));
+        assert_eq!(stemming_language("de"), Some("de"));
+        assert_eq!(stemming_language("nb"), Some("nb"));
+        assert_eq!(stemming_language("cy"), None);
+        assert_eq!(stemming_language(""), None);
+    }
+
+    #[test]
+    fn stemming_is_recorded_in_the_schema() {
+        assert_eq!(
+            index_stemming(&build_schema(Some("fr"))).as_deref(),
+            Some("fr")
+        );
+        assert_eq!(index_stemming(&build_schema(None)), None);
+    }
+}
