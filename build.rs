@@ -157,7 +157,7 @@ fn check_wasm_sysroot(rustc: &OsString) -> Result<(), String> {
         .join("rustlib")
         .join(WASM_TARGET)
         .join("lib");
-    if output.status.success() && !wasm_lib.is_dir() {
+    if output.status.success() && !wasm_lib.is_dir() && !install_wasm_target() {
         return Err(format!(
             "The Rust standard library for {WASM_TARGET} is not installed \
              (no {}).\nInstall it with:\n\n    rustup target add {WASM_TARGET}\n",
@@ -165,6 +165,23 @@ fn check_wasm_sysroot(rustc: &OsString) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// Where rustup does not install rust-toolchain.toml's targets by itself (as with
+/// `RUSTUP_AUTO_INSTALL=0`), adds the wasm32 target to the toolchain in use, so that
+/// `cargo build` alone works on a fresh machine. Returns whether it did.
+fn install_wasm_target() -> bool {
+    let Some(toolchain) = env::var_os("RUSTUP_TOOLCHAIN") else {
+        return false;
+    };
+    println!(
+        "cargo:warning=installing the {WASM_TARGET} target for the search runtime (rustup target add {WASM_TARGET})"
+    );
+    Command::new("rustup")
+        .args(["target", "add", WASM_TARGET, "--toolchain"])
+        .arg(toolchain)
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 /// The outer build's target dir. OUT_DIR is `<target>/[<triple>/]<profile>/build/<pkg>-<hash>/out`;

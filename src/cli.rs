@@ -8,6 +8,7 @@ use std::time::Instant;
 use clap::{Parser, Subcommand};
 
 use crate::diagnostics::plural;
+use crate::search::{self, SearchRequest};
 use crate::site::{self, BuildError, BuildOptions, Report};
 
 #[derive(Debug, Parser)]
@@ -47,6 +48,25 @@ pub enum Command {
     Init {
         /// The directory to create the site in
         dir: PathBuf,
+    },
+    /// Search the built site's index, with the same code the search page runs
+    Search {
+        /// Words, "a phrase", AND, OR, NOT
+        query: String,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// The built site to search (default: SITE/public)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Only testimonies naming this school (slug, name, alias or former name)
+        #[arg(long)]
+        school: Option<String>,
+        /// How many results to show (at most 200)
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object with the results, for scripts
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -104,6 +124,39 @@ pub fn run() -> ExitCode {
                 plural(report.schools, "school")
             );
         }),
+        Command::Search {
+            query,
+            site,
+            output,
+            school,
+            limit,
+            json,
+        } => {
+            let output_dir = output.unwrap_or_else(|| site.join("public"));
+            let request = SearchRequest {
+                query,
+                school,
+                limit: limit.clamp(1, 200),
+                ..SearchRequest::default()
+            };
+            match search::search_output_dir(&output_dir, &request) {
+                Ok(results) if json => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&results).expect("results serialize")
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(results) => {
+                    print!("{}", search::format_results_text(&results));
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(files) => {
                 for file in &files {

@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::Archive;
 use crate::output::{self, OutputError, Staging};
 use crate::render::{self, OutputFile, Renderer, views::SiteView};
+use crate::search::{self, SearchDoc, SearchSchool};
 use crate::theme::Theme;
 
 /// What `build` was asked to do, resolved.
@@ -77,6 +79,40 @@ impl Timer {
     }
 }
 
+/// What the search index receives: the public view of each published testimony.
+fn search_docs(archive: &Archive) -> Vec<SearchDoc> {
+    let root = archive.config.root();
+    archive
+        .testimonies
+        .iter()
+        .map(|testimony| SearchDoc {
+            id: testimony.id,
+            title: testimony.title.clone(),
+            url: format!("{root}testimonies/{}/", testimony.id),
+            published: testimony.published.to_string(),
+            schools: testimony
+                .schools
+                .iter()
+                .map(|&id| {
+                    let school = archive.schools.get(id);
+                    SearchSchool {
+                        slug: school.slug.clone(),
+                        name: school.name.clone(),
+                        aliases: school.aliases.clone(),
+                        former_names: school.former_names.clone(),
+                        kind: school.kind.slug().to_string(),
+                        region: school.region.clone(),
+                    }
+                })
+                .collect(),
+            tags: testimony.tags.clone(),
+            year: testimony.period.map(|period| u64::from(period.from)),
+            body_text: testimony.body_text.clone(),
+            content_warnings: testimony.content_warnings.clone(),
+        })
+        .collect()
+}
+
 /// Checks everything and writes nothing.
 pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
     let loaded = content::load(site_dir, None).map_err(BuildError::Content)?;
@@ -109,6 +145,19 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     let mut files: Vec<OutputFile> = render::pages::render_all(archive, &renderer)?;
     files.extend(renderer.assets.iter().cloned());
     timer.lap("render");
+
+    let index = search::build_index_with_tag_labels(
+        &search_docs(archive),
+        &archive.config.language,
+        &archive.config.tags,
+    )
+    .map_err(|error| BuildError::Output(format!("the search index could not be built: {error}")))?;
+    files.extend(
+        index
+            .into_iter()
+            .map(|(path, bytes)| OutputFile::new(path, bytes)),
+    );
+    timer.lap("index");
 
     let staging = Staging::new(&options.output_dir)?;
     let mut bytes_written = 0;

@@ -121,3 +121,62 @@ fn quick_exit_leaves_by_button_and_by_shift_three_times_on_every_kind_of_page() 
         );
     }
 }
+
+#[test]
+fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
+    if unavailable().is_some() {
+        return;
+    }
+    let site = TestSite::demo();
+    let server = serve(&site);
+    let result = run_script(
+        "search.mjs",
+        &[
+            server.url("/"),
+            "\"bus stop\"".to_string(),
+            "locker".to_string(),
+        ],
+    );
+    let cli_links = |query: &str| -> Vec<String> {
+        let run = site.run(&["search", query, "--json"]).assert_ok();
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        json["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|hit| hit["url"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let browser_links = |key: &str| -> Vec<String> {
+        result[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|link| link.as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        browser_links("firstLinks"),
+        ["/testimonies/1003/", "/testimonies/1024/"]
+    );
+    assert_eq!(browser_links("firstLinks"), cli_links("\"bus stop\""));
+    let lockers = browser_links("secondLinks");
+    assert_eq!(lockers.len(), 3, "{result}");
+    assert_eq!(lockers, cli_links("locker"));
+    // The reader's words never reach the address bar or the history.
+    assert_eq!(result["urlAfter"], result["url"]);
+    assert_eq!(result["historyAfter"], result["historyBefore"]);
+    assert_eq!(
+        result["noscript"], true,
+        "the no-JavaScript message is hidden when search runs"
+    );
+    assert_eq!(
+        result["problems"],
+        serde_json::json!([]),
+        "console problems under the CSP"
+    );
+    eprintln!(
+        "search page: first query {} ms, {} bytes downloaded; typed query {} ms",
+        result["firstQueryMs"], result["firstBytes"], result["secondQueryMs"]
+    );
+}

@@ -1,0 +1,46 @@
+// The search page in a real browser, under the site's CSP: opens /search/?q=FIRST, reads the
+// result links, types SECOND into the search box, reads them again, and reports what changed in
+// the address bar and history, console problems, and what the browser downloaded.
+// Usage: node search.mjs BASE_URL FIRST SECOND ; prints one JSON object.
+import { launch, collectProblems } from './common.mjs';
+
+const [base, first, second] = process.argv.slice(2);
+const { browser, context } = await launch(base);
+let bytes = 0;
+context.on('requestfinished', async (request) => {
+  const sizes = await request.sizes().catch(() => null);
+  if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+});
+const page = await context.newPage();
+const problems = collectProblems(page);
+const links = () => page.$$eval('#search-results li.result h2 a', (as) => as.map((a) => a.getAttribute('href')));
+const status = () => page.textContent('#search-status');
+
+const started = Date.now();
+const url = `${base}search/?q=${encodeURIComponent(first)}`;
+await page.goto(url);
+await page.waitForSelector('#search-app[data-state="ready"]', { timeout: 30000 });
+await page.waitForFunction(() => /found|No testimon/i.test(document.getElementById('search-status').textContent), null, { timeout: 30000 });
+const firstQueryMs = Date.now() - started;
+const firstLinks = await links();
+const firstStatus = await status();
+const firstBytes = bytes;
+const historyLength = await page.evaluate(() => history.length);
+
+await page.fill('#search-q', '');
+const typed = Date.now();
+await page.type('#search-q', second, { delay: 20 });
+await page.waitForFunction((previous) => document.getElementById('search-status').textContent !== previous,
+  firstStatus, { timeout: 10000 }).catch(() => null);
+await page.waitForTimeout(500);
+const secondQueryMs = Date.now() - typed;
+const secondLinks = await links();
+
+console.log(JSON.stringify({
+  firstLinks, secondLinks, firstStatus, secondStatus: await status(),
+  urlAfter: page.url(), url, historyBefore: historyLength,
+  historyAfter: await page.evaluate(() => history.length),
+  problems, firstQueryMs, secondQueryMs, firstBytes, totalBytes: bytes,
+  noscript: await page.$eval('#search-nojs', (e) => e.hidden),
+}));
+await browser.close();
