@@ -36,11 +36,24 @@ await page.waitForTimeout(500);
 const secondQueryMs = Date.now() - typed;
 const secondLinks = await links();
 
+const secondStatus = await status();
+const urlAfter = page.url();
+const historyAfter = await page.evaluate(() => history.length);
+const noscript = await page.$eval('#search-nojs', (e) => e.hidden);
+
+// The home page's search box hands its words over without putting them in the URL.
+await page.goto(base);
+await page.fill('form.search-form input[name="q"]', first);
+await page.press('form.search-form input[name="q"]', 'Enter');
+await page.waitForURL(`${base}search/`);
+await page.waitForFunction(() => /found|No testimon/i.test(document.getElementById('search-status').textContent), null, { timeout: 30000 });
+const fromHome = { url: page.url(), links: await links(),
+  stored: await page.evaluate(() => sessionStorage.getItem('testimony.q')) };
+
 console.log(JSON.stringify({
-  firstLinks, secondLinks, firstStatus, secondStatus: await status(),
-  urlAfter: page.url(), url, historyBefore: historyLength,
-  historyAfter: await page.evaluate(() => history.length),
-  problems, firstQueryMs, secondQueryMs, firstBytes, totalBytes: bytes,
-  noscript: await page.$eval('#search-nojs', (e) => e.hidden),
+  fromHome,
+  firstLinks, secondLinks, firstStatus, secondStatus, urlAfter, url,
+  historyBefore: historyLength, historyAfter, problems, firstQueryMs, secondQueryMs,
+  firstBytes, totalBytes: bytes, noscript,
 }));
 await browser.close();
