@@ -245,6 +245,14 @@ impl Reader<'_> {
                 );
                 continue;
             }
+            if !entry.file_type().is_file() {
+                // A pipe or device would block or never end: never read one.
+                diagnostics.push(
+                    Diagnostic::warning(shown, "this is not a regular file, so it is left out")
+                        .hint("content/ should hold only ordinary text files"),
+                );
+                continue;
+            }
             if path.extension().and_then(|e| e.to_str()) != Some("md") {
                 diagnostics.push(
                     Diagnostic::warning(
@@ -269,5 +277,22 @@ impl Reader<'_> {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_read_is_named_with_the_reason() {
+        // Root may read any file, so a directory stands in for a file that cannot be read.
+        let site = std::env::temp_dir().join(format!("testimony-read-{}", std::process::id()));
+        let unreadable = site.join("content/testimonies/locked.md");
+        fs::create_dir_all(&unreadable).unwrap();
+        let error = Reader { site_dir: &site }.read(&unreadable).unwrap_err();
+        fs::remove_dir_all(&site).unwrap();
+        assert_eq!(error.path, Path::new("content/testimonies/locked.md"));
+        assert!(error.message.starts_with("this file cannot be read: "), "{}", error.message);
     }
 }

@@ -108,6 +108,32 @@ impl TestSite {
         }
     }
 
+    /// Runs `testimony ARGS`, killing it after `seconds`: `None` means it hung.
+    pub fn run_with_timeout(&self, args: &[&str], seconds: u64) -> Option<Run> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_testimony"))
+            .args(args)
+            .current_dir(&self.dir)
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+        while child.try_wait().unwrap().is_none() {
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let output = child.wait_with_output().unwrap();
+        Some(Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        })
+    }
+
     #[track_caller]
     pub fn build(&self) -> Run {
         self.run(&["build"]).assert_ok()

@@ -5,5 +5,6 @@ mod browser;
 mod build;
 mod common;
 mod errors;
+mod hostile;
 mod safety;
 mod server;
