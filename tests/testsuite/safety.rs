@@ -68,6 +68,31 @@ fn nothing_unapproved_or_private_reaches_any_output_byte() {
         );
     }
     assert!(!files.contains_key("testimonies/203/index.html"));
+
+    // The search index, decompressed: every stored document and every indexed term.
+    let index = testimony::search::open_output_dir(&site.path("public")).unwrap();
+    let held = index.everything_held().unwrap().to_lowercase();
+    assert!(held.contains("an approved testimony with private moderation notes"));
+    for marker in MARKERS.iter().chain(&["NOWHEREREGIONMARKER"]) {
+        assert!(
+            !held.contains(&marker.to_lowercase()),
+            "the search index holds {marker}"
+        );
+        let run = site.run(&["search", marker, "--json"]).assert_ok();
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        assert_eq!(json["total"], 0, "searching for {marker} finds something");
+    }
+    let run = site
+        .run(&[
+            "search",
+            "",
+            "--school",
+            "Unpublished Marker Academy",
+            "--json",
+        ])
+        .assert_ok();
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(json["total"], 0);
 }
 
 /// Known script-injection shapes, each planted in a testimony body.
