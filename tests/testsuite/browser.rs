@@ -14,7 +14,7 @@ fn chromium() -> String {
 }
 
 /// `None` when the browser tests can run; otherwise why not (or a panic, where required).
-fn unavailable() -> Option<String> {
+pub fn unavailable() -> Option<String> {
     static INSTALL: Once = Once::new();
     let dir = repo_root().join("tests/browser");
     let reason = if !Path::new(&chromium()).exists() {

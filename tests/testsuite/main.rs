@@ -8,3 +8,4 @@ mod errors;
 mod hostile;
 mod safety;
 mod server;
+mod xss;
