@@ -293,6 +293,10 @@ mod tests {
         let error = Reader { site_dir: &site }.read(&unreadable).unwrap_err();
         fs::remove_dir_all(&site).unwrap();
         assert_eq!(error.path, Path::new("content/testimonies/locked.md"));
-        assert!(error.message.starts_with("this file cannot be read: "), "{}", error.message);
+        assert!(
+            error.message.starts_with("this file cannot be read: "),
+            "{}",
+            error.message
+        );
     }
 }
