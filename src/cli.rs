@@ -179,13 +179,22 @@ pub fn run() -> ExitCode {
 
 /// Prints warnings and the outcome; the exit status says which it was.
 fn finish(result: Result<Report, BuildError>, on_success: impl FnOnce(&Report)) -> ExitCode {
+    let colour = crate::diagnostics::colour_stderr();
     match result {
         Ok(report) => {
             for warning in report.warnings.clone().sorted() {
-                eprintln!("{warning}\n");
+                if colour {
+                    eprintln!("{warning:#}\n");
+                } else {
+                    eprintln!("{warning}\n");
+                }
             }
             on_success(&report);
             ExitCode::SUCCESS
+        }
+        Err(BuildError::Content(diagnostics)) if colour => {
+            eprintln!("{diagnostics:#}");
+            ExitCode::from(1)
         }
         Err(BuildError::Content(diagnostics)) => {
             eprintln!("{diagnostics}");

@@ -94,29 +94,79 @@ impl fmt::Display for Diagnostic {
     ///    | ^^^
     ///    = hint: did you mean `tags`?
     /// ```
+    /// The alternate form (`{:#}`) adds terminal colours.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        let paint = Paint(f.alternate());
+        let (label, colour) = match self.severity {
+            Severity::Error => ("error", RED),
+            Severity::Warning => ("warning", YELLOW),
         };
-        write!(f, "{}: {label}: {}", self.location(), self.message)?;
+        write!(
+            f,
+            "{}: {}: {}",
+            paint.on(BOLD, &self.location()),
+            paint.on(colour, label),
+            paint.on(BOLD, &self.message)
+        )?;
         let gutter = self.line.to_string().len();
         if let Some(text) = &self.source_line {
             let pad = " ".repeat(gutter);
-            write!(f, "\n{pad} |\n{} | {}", self.line, text.replace('\t', " "))?;
+            let bar = paint.on(BLUE, "|");
+            write!(
+                f,
+                "\n{pad} {bar}\n{} {bar} {}",
+                paint.on(BLUE, &self.line.to_string()),
+                text.replace('\t', " ")
+            )?;
             if self.column > 0 {
                 let length = text.chars().count();
                 let before = (self.column - 1).min(length);
                 let available = length.saturating_sub(before).max(1);
                 let carets = "^".repeat(self.width.min(available));
-                write!(f, "\n{pad} | {}{carets}", " ".repeat(before))?;
+                write!(
+                    f,
+                    "\n{pad} {bar} {}{}",
+                    " ".repeat(before),
+                    paint.on(colour, &carets)
+                )?;
             }
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n{} = hint: {hint}", " ".repeat(gutter))?;
+            write!(
+                f,
+                "\n{} = {}: {hint}",
+                " ".repeat(gutter),
+                paint.on(CYAN, "hint")
+            )?;
         }
         Ok(())
     }
+}
+
+const BOLD: &str = "1";
+const RED: &str = "1;31";
+const YELLOW: &str = "1;33";
+const BLUE: &str = "1;34";
+const CYAN: &str = "1;36";
+
+/// ANSI colours, or nothing.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn on(self, style: &str, text: &str) -> String {
+        if self.0 {
+            format!("\x1b[{style}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Whether to colour what goes to standard error: a terminal, and `NO_COLOR` not set.
+pub fn colour_stderr() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// All the mistakes found in one run.
@@ -170,7 +220,11 @@ impl Diagnostics {
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for diagnostic in self.clone().sorted() {
-            writeln!(f, "{diagnostic}\n")?;
+            if f.alternate() {
+                writeln!(f, "{diagnostic:#}\n")?;
+            } else {
+                writeln!(f, "{diagnostic}\n")?;
+            }
         }
         let errors = self.error_count();
         let warnings = self.warning_count();
@@ -243,6 +297,13 @@ mod tests {
             text,
             "content/testimonies/a.md:3:1: error: unknown field `tag`\n  |\n3 | tag: [harassment]\n  | ^^^\n  = hint: did you mean `tags`?"
         );
+    }
+
+    #[test]
+    fn colours_only_in_the_alternate_form() {
+        let diagnostic = Diagnostic::error("a.md", "bad").at("x: 1\n", 1, 1);
+        assert!(!diagnostic.to_string().contains('\x1b'));
+        assert!(format!("{diagnostic:#}").contains("\x1b[1;31merror\x1b[0m"));
     }
 
     #[test]
