@@ -49,6 +49,14 @@ pub enum Command {
         /// The directory to create the site in
         dir: PathBuf,
     },
+    /// Write a new testimony (next free id, pending), update (today's date, draft) or page
+    New {
+        /// What to create
+        #[arg(value_enum)]
+        kind: crate::new::Kind,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
     /// Search the built site's index, with the same code the search page runs
     Search {
         /// Words, "a phrase", AND, OR, NOT
@@ -154,6 +162,18 @@ pub fn run() -> ExitCode {
                 Err(error) => {
                     eprintln!("error: {error}");
                     ExitCode::from(1)
+                }
+            }
+        }
+        Command::New { kind, site } => {
+            match crate::new::create(&site, kind, chrono::Local::now().date_naive()) {
+                Ok(path) => {
+                    println!("{}", site.join(path).display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::from(2)
                 }
             }
         }

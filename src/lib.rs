@@ -26,6 +26,8 @@ pub mod markdown;
 #[cfg(feature = "native")]
 pub mod model;
 #[cfg(feature = "native")]
+pub mod new;
+#[cfg(feature = "native")]
 pub mod output;
 #[cfg(feature = "native")]
 pub mod render;

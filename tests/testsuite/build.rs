@@ -401,3 +401,44 @@ fn feeds_sitemap_and_robots_are_well_formed() {
             .contains("Sitemap: https://fixture.example/sitemap.xml")
     );
 }
+
+#[test]
+fn new_writes_files_for_a_volunteer_to_complete() {
+    let site = TestSite::basic();
+    let run = site.run(&["new", "testimony"]).assert_ok();
+    assert_eq!(run.stdout.trim(), "./content/testimonies/104.md");
+    let text = fs::read_to_string(site.path("content/testimonies/104.md")).unwrap();
+    assert!(text.contains("id: 104\nstatus: pending"));
+    // It still needs a school: check says so, naming the new file.
+    let run = site.run(&["check"]).assert_code(1);
+    assert!(
+        run.stderr
+            .contains("content/testimonies/104.md:5:1: error: `schools` is empty"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "content/testimonies/104.md",
+        text.replace("schools: []", "schools: [NBA]"),
+    );
+    site.run(&["check"]).assert_ok();
+    let run = site.run(&["new", "testimony"]).assert_ok();
+    assert_eq!(run.stdout.trim(), "./content/testimonies/105.md");
+    let text = fs::read_to_string(site.path("content/testimonies/105.md")).unwrap();
+    site.write("content/testimonies/105.md", text.replace("schools: []", "schools: [NBA]"));
+
+    let run = site.run(&["new", "update"]).assert_ok();
+    let update = run.stdout.trim().to_string();
+    assert!(
+        update.starts_with("./content/updates/20") && update.ends_with("-new-update.md"),
+        "{update}"
+    );
+    let run = site.run(&["new", "page"]).assert_ok();
+    assert_eq!(run.stdout.trim(), "./content/pages/new-page.md");
+    let run = site.run(&["new", "page"]).assert_ok();
+    assert_eq!(run.stdout.trim(), "./content/pages/new-page-2.md");
+    // The new update is a draft and the new page is not in the menu: the site still builds.
+    let run = site.run(&["build"]).assert_ok();
+    assert!(site.has_output("new-page/index.html"), "{}", run.stderr);
+    assert!(!site.output("updates/index.html").contains("A new update"));
+}

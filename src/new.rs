@@ -1,0 +1,117 @@
+//! `testimony new testimony|update|page`: a new content file with its fields filled in as far
+//! as they can be (the next free id, today's date), for a volunteer to complete.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+/// What `new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Kind {
+    Testimony,
+    Update,
+    Page,
+}
+
+/// Writes the new file and returns its path (relative to the site directory).
+pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<PathBuf, String> {
+    let content = site_dir.join("content");
+    if !content.join("site.yaml").is_file() {
+        return Err(format!(
+            "{} has no content/site.yaml: run this inside a site, or pass --site DIR",
+            site_dir.display()
+        ));
+    }
+    let (relative, text) = match kind {
+        Kind::Testimony => {
+            let id = next_free_id(&content.join("testimonies"));
+            (
+                PathBuf::from(format!("content/testimonies/{id}.md")),
+                testimony_template(id),
+            )
+        }
+        Kind::Update => (
+            free_name(site_dir, &format!("content/updates/{today}-new-update")),
+            format!(
+                "---\ntitle: A new update\ndate: {today}\nsummary: One sentence for lists and the feed.\ndraft: true   # remove this line to publish\n---\nWrite the update here.\n"
+            ),
+        ),
+        Kind::Page => (
+            free_name(site_dir, "content/pages/new-page"),
+            "---\ntitle: A new page\n# slug: new-page   # its address, /new-page/; the file name by default\n# menu: 5        # its place in the navigation; leave out to keep it out of the menu\n---\nWrite the page here.\n".to_string(),
+        ),
+    };
+    let path = site_dir.join(&relative);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    }
+    fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(relative)
+}
+
+/// One more than the highest `id:` of any testimony file, readable or not.
+fn next_free_id(dir: &Path) -> u64 {
+    let highest = WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| fs::read_to_string(entry.path()).ok())
+        .filter_map(|text| front_matter_id(&text))
+        .max();
+    highest.unwrap_or(0) + 1
+}
+
+/// The `id:` of a file's front matter, when it has one that reads as a number.
+fn front_matter_id(text: &str) -> Option<u64> {
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|line| line.trim_end() != "---")
+        .find_map(|line| {
+            line.strip_prefix("id:")?
+                .split('#')
+                .next()?
+                .trim()
+                .parse()
+                .ok()
+        })
+}
+
+/// `base.md`, or `base-2.md`, `base-3.md` ... whichever does not exist yet.
+fn free_name(site_dir: &Path, base: &str) -> PathBuf {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                PathBuf::from(format!("{base}.md"))
+            } else {
+                PathBuf::from(format!("{base}-{n}.md"))
+            }
+        })
+        .find(|candidate| !site_dir.join(candidate).exists())
+        .expect("some name is free")
+}
+
+fn testimony_template(id: u64) -> String {
+    format!(
+        "---
+id: {id}
+status: pending          # pending | approved | rejected | withdrawn; only approved is published
+# published: YYYY-MM-DD  # the day it goes public: needed once it is approved
+schools: []              # the school's slug, name, alias or former name, e.g. [northbridge-academy]
+# period: 2019           # when it happened: a year, or a range in quotes such as \"2015-2017\"
+tags: []                 # from the tags in content/site.yaml
+content_warnings: []     # shown before the text, e.g. [sexual harassment]
+# title: A short title   # without one it is called \"Testimony #{id}\"
+moderation:              # private: never published
+  reviewed_by:
+  notes:
+---
+Paste the testimony here. Check that it names no one: schools, never people.
+"
+    )
+}
