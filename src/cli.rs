@@ -39,6 +39,13 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Build, serve on 127.0.0.1, rebuild and reload open pages when content or themes change
+    Serve {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+    },
     /// Check all content and write nothing
     Check {
         #[arg(long, default_value = ".")]
@@ -165,6 +172,13 @@ pub fn run() -> ExitCode {
                 }
             }
         }
+        Command::Serve { site, port } => match crate::serve::serve(&site, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::from(2)
+            }
+        },
         Command::New { kind, site } => {
             match crate::new::create(&site, kind, chrono::Local::now().date_naive()) {
                 Ok(path) => {

@@ -33,6 +33,8 @@ pub mod output;
 pub mod render;
 pub mod search;
 #[cfg(feature = "native")]
+pub mod serve;
+#[cfg(feature = "native")]
 pub mod site;
 #[cfg(feature = "native")]
 pub mod theme;

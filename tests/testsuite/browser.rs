@@ -180,3 +180,33 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
         result["firstQueryMs"], result["firstBytes"], result["secondQueryMs"]
     );
 }
+
+#[test]
+fn serve_reloads_an_open_page_when_its_file_changes() {
+    if unavailable().is_some() {
+        return;
+    }
+    let site = TestSite::basic();
+    let served = crate::serve::serve(&site);
+    let file = site.path("content/testimonies/101.md");
+    let result = run_script(
+        "reload.mjs",
+        &[
+            format!("http://127.0.0.1:{}/", served.port),
+            "testimonies/101/".to_string(),
+            file.to_string_lossy().into_owned(),
+            "At the bus stop".to_string(),
+            "Edited while open".to_string(),
+        ],
+    );
+    assert_eq!(result["before"], "At the bus stop");
+    assert!(
+        result["after"]
+            .as_str()
+            .unwrap()
+            .contains("Edited while open"),
+        "{result}"
+    );
+    assert_eq!(result["problems"], serde_json::json!([]));
+    eprintln!("serve: edit to reloaded page in {} ms", result["ms"]);
+}

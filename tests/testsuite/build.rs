@@ -425,7 +425,10 @@ fn new_writes_files_for_a_volunteer_to_complete() {
     let run = site.run(&["new", "testimony"]).assert_ok();
     assert_eq!(run.stdout.trim(), "./content/testimonies/105.md");
     let text = fs::read_to_string(site.path("content/testimonies/105.md")).unwrap();
-    site.write("content/testimonies/105.md", text.replace("schools: []", "schools: [NBA]"));
+    site.write(
+        "content/testimonies/105.md",
+        text.replace("schools: []", "schools: [NBA]"),
+    );
 
     let run = site.run(&["new", "update"]).assert_ok();
     let update = run.stdout.trim().to_string();

@@ -7,5 +7,6 @@ mod common;
 mod errors;
 mod hostile;
 mod safety;
+mod serve;
 mod server;
 mod xss;
