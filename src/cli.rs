@@ -50,6 +50,12 @@ pub enum Command {
     Check {
         #[arg(long, default_value = ".")]
         site: PathBuf,
+        /// Also check that every internal link and asset of this built site resolves
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The base_url the site in --output was built with, if not site.yaml's
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Create a new site with sample content and netlify.toml
     Init {
@@ -128,17 +134,29 @@ pub fn run() -> ExitCode {
                 );
             })
         }
-        Command::Check { site } => finish(site::check(&site), |report| {
-            let c = report.counts;
-            println!(
-                "All content is valid: {} approved, {} pending, {} rejected, {} withdrawn; {} with published testimonies.",
-                c.approved,
-                c.pending,
-                c.rejected,
-                c.withdrawn,
-                plural(report.schools, "school")
-            );
-        }),
+        Command::Check {
+            site,
+            output,
+            base_url,
+        } => {
+            let status = finish(site::check(&site), |report| {
+                let c = report.counts;
+                println!(
+                    "All content is valid: {} approved, {} pending, {} rejected, {} withdrawn; {} with published testimonies.",
+                    c.approved,
+                    c.pending,
+                    c.rejected,
+                    c.withdrawn,
+                    plural(report.schools, "school")
+                );
+            });
+            match output {
+                Some(output) if status == ExitCode::SUCCESS => {
+                    check_links(&site, &output, base_url.as_deref())
+                }
+                _ => status,
+            }
+        }
         Command::Search {
             query,
             site,
@@ -208,6 +226,55 @@ pub fn run() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// `check --output DIR`: every internal link of the built site resolves.
+fn check_links(
+    site: &std::path::Path,
+    output: &std::path::Path,
+    base_url: Option<&str>,
+) -> ExitCode {
+    let root = match base_url.map(crate::config::normalize_base_url) {
+        Some(Ok(url)) => crate::config::root_of(&url),
+        Some(Err(problem)) => {
+            eprintln!("error: --base-url {problem}");
+            return ExitCode::from(2);
+        }
+        None => match crate::content::load(site, None) {
+            Ok(loaded) => loaded.archive.config.root(),
+            Err(_) => return ExitCode::from(1),
+        },
+    };
+    match crate::links::check_links(output, &root) {
+        Ok(report) if report.broken.is_empty() => {
+            println!(
+                "All {} internal links of {} pages in {} resolve.",
+                report.links,
+                report.pages,
+                output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            for broken in &report.broken {
+                eprintln!(
+                    "{}: error: the link `{}` leads to no file of the site",
+                    output.join(&broken.page).display(),
+                    broken.target
+                );
+            }
+            eprintln!(
+                "{} of {} internal links are broken. Was the site built with the base_url it is deployed at (--base-url)?",
+                report.broken.len(),
+                report.links
+            );
+            ExitCode::from(1)
+        }
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

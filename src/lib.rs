@@ -20,6 +20,8 @@ pub mod diagnostics;
 #[cfg(feature = "native")]
 pub mod init;
 #[cfg(feature = "native")]
+pub mod links;
+#[cfg(feature = "native")]
 pub mod lint;
 #[cfg(feature = "native")]
 pub mod markdown;

@@ -445,3 +445,38 @@ fn new_writes_files_for_a_volunteer_to_complete() {
     assert!(site.has_output("new-page/index.html"), "{}", run.stderr);
     assert!(!site.output("updates/index.html").contains("A new update"));
 }
+
+#[test]
+fn check_output_finds_every_broken_internal_link_under_a_prefix() {
+    let site = TestSite::basic();
+    let url = "https://example.github.io/archive/";
+    site.run(&["build", "--base-url", url]).assert_ok();
+    let run = site
+        .run(&["check", "--output", "public", "--base-url", url])
+        .assert_ok();
+    assert!(run.stdout.contains("internal links of"), "{}", run.stdout);
+    // Checked against the wrong prefix, every link is broken: the check really looks.
+    let run = site.run(&["check", "--output", "public"]).assert_code(1);
+    assert!(
+        run.stderr.contains(
+            "public/index.html: error: the link `/archive/schools/` leads to no file of the site"
+        ),
+        "{}",
+        run.stderr
+    );
+    // A theme with a link to a page that does not exist.
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}<a href=\"{{ site.root }}no-such-page/\">x</a>{% endblock %}",
+    );
+    site.run(&["build", "--base-url", url]).assert_ok();
+    let run = site
+        .run(&["check", "--output", "public", "--base-url", url])
+        .assert_code(1);
+    assert!(
+        run.stderr
+            .contains("public/support/index.html: error: the link `/archive/no-such-page/`"),
+        "{}",
+        run.stderr
+    );
+}
