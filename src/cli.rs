@@ -36,8 +36,11 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
         /// Print how long each stage took
-        #[arg(long, short)]
+        #[arg(long, short, conflicts_with = "quiet")]
         verbose: bool,
+        /// Print nothing but warnings and errors
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Build, serve on 127.0.0.1, rebuild and reload open pages when content or themes change
     Serve {
@@ -105,6 +108,7 @@ pub fn run() -> ExitCode {
             output,
             base_url,
             verbose,
+            quiet,
         } => {
             let options = BuildOptions {
                 output_dir: output.unwrap_or_else(|| site.join("public")),
@@ -113,6 +117,9 @@ pub fn run() -> ExitCode {
             };
             let started = Instant::now();
             finish(site::build(&options), |report| {
+                if quiet {
+                    return;
+                }
                 if verbose {
                     for (stage, time) in &report.stages {
                         eprintln!("  {stage:<20} {:>8.1} ms", time.as_secs_f64() * 1000.0);

@@ -480,3 +480,15 @@ fn check_output_finds_every_broken_internal_link_under_a_prefix() {
         run.stderr
     );
 }
+
+#[test]
+fn quiet_builds_print_only_problems() {
+    let site = TestSite::basic();
+    let run = site.run(&["build", "--quiet"]).assert_ok();
+    assert_eq!(run.stdout, "");
+    site.write("content/testimonies/notes.txt", "x");
+    let run = site.run(&["build", "--quiet"]).assert_ok();
+    assert!(run.stderr.contains("warning: this file is left out"));
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert!(run.stderr.contains("render") && run.stdout.contains("Built 3 published testimonies"));
+}
