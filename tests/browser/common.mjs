@@ -25,3 +25,13 @@ export function collectProblems(page) {
   page.on('pageerror', (error) => problems.push(String(error)));
   return problems;
 }
+
+// Bytes the browser downloads in `context` (bodies and headers), counted as requests finish.
+export function countBytes(context) {
+  const counter = { bytes: 0 };
+  context.on('requestfinished', async (request) => {
+    const sizes = await request.sizes().catch(() => null);
+    if (sizes) counter.bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+  });
+  return counter;
+}

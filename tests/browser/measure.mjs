@@ -2,17 +2,13 @@
 // for the runtime, then times each query from submitting the form to the result count shown,
 // and reports the bytes the browser downloaded before the first answer.
 // Usage: node tests/browser/measure.mjs http://127.0.0.1:PORT/ [QUERY ...]
-import { launch } from './common.mjs';
+import { launch, countBytes } from './common.mjs';
 
 const [base, ...given] = process.argv.slice(2);
 const queries = given.length ? given : ['bus stop', 'locker', '"group chat"', 'teacher OR detention',
   'comments NOT bus', 'school', 'photos', 'bus stop'];
 const { browser, context } = await launch(base);
-let bytes = 0;
-context.on('requestfinished', async (request) => {
-  const sizes = await request.sizes().catch(() => null);
-  if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
-});
+const downloaded = countBytes(context);
 const page = await context.newPage();
 const opened = Date.now();
 await page.goto(`${base}search/`);
@@ -39,5 +35,5 @@ const times = await page.evaluate(async (list) => {
   }
   return out;
 }, queries);
-console.log(JSON.stringify({ readyMs, bytesBeforeFirstAnswer: bytes, queries: times }, null, 1));
+console.log(JSON.stringify({ readyMs, bytesBeforeFirstAnswer: downloaded.bytes, queries: times }, null, 1));
 await browser.close();

@@ -2,15 +2,11 @@
 // result links, types SECOND into the search box, reads them again, and reports what changed in
 // the address bar and history, console problems, and what the browser downloaded.
 // Usage: node search.mjs BASE_URL FIRST SECOND ; prints one JSON object.
-import { launch, collectProblems } from './common.mjs';
+import { launch, collectProblems, countBytes } from './common.mjs';
 
 const [base, first, second] = process.argv.slice(2);
 const { browser, context } = await launch(base);
-let bytes = 0;
-context.on('requestfinished', async (request) => {
-  const sizes = await request.sizes().catch(() => null);
-  if (sizes) bytes += sizes.responseBodySize + sizes.responseHeadersSize;
-});
+const downloaded = countBytes(context);
 const page = await context.newPage();
 const problems = collectProblems(page);
 const links = () => page.$$eval('#search-results li.result h2 a', (as) => as.map((a) => a.getAttribute('href')));
@@ -24,7 +20,7 @@ await page.waitForFunction(() => /found|No testimon/i.test(document.getElementBy
 const firstQueryMs = Date.now() - started;
 const firstLinks = await links();
 const firstStatus = await status();
-const firstBytes = bytes;
+const firstBytes = downloaded.bytes;
 const historyLength = await page.evaluate(() => history.length);
 
 await page.fill('#search-q', '');
@@ -54,6 +50,6 @@ console.log(JSON.stringify({
   fromHome,
   firstLinks, secondLinks, firstStatus, secondStatus, urlAfter, url,
   historyBefore: historyLength, historyAfter, problems, firstQueryMs, secondQueryMs,
-  firstBytes, totalBytes: bytes, noscript,
+  firstBytes, totalBytes: downloaded.bytes, noscript,
 }));
 await browser.close();
