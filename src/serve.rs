@@ -255,7 +255,8 @@ fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
     path.is_file().then_some(path)
 }
 
-fn content_type(path: &Path) -> &'static str {
+/// The `Content-Type` of a built site's file, by its extension.
+pub fn content_type(path: &Path) -> &'static str {
     match path
         .extension()
         .and_then(|e| e.to_str())

@@ -85,24 +85,6 @@ fn matches(pattern: &str, path: &str) -> bool {
     true
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-    {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" => "application/json",
-        "xml" => "application/xml",
-        "svg" => "image/svg+xml",
-        "wasm" => "application/wasm",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
 fn resolve(root: &Path, url_path: &str) -> Option<PathBuf> {
     let path = url_path.split(['?', '#']).next().unwrap_or("/");
     if path.split('/').any(|segment| segment == "..") {
@@ -146,7 +128,7 @@ fn handle(stream: TcpStream, root: &Path, rules: &[HeaderRule]) -> std::io::Resu
     let mut headers = vec![(
         "Content-Type".to_string(),
         file.as_deref()
-            .map_or("text/plain", content_type)
+            .map_or("text/plain", testimony::serve::content_type)
             .to_string(),
     )];
     let path_only = url_path.split('?').next().unwrap_or("/");
