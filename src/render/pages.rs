@@ -10,12 +10,13 @@ use super::views::{
 };
 use super::{OutputFile, Renderer};
 use crate::diagnostics::Diagnostic;
-use crate::model::{Archive, PublicTestimony};
+use crate::model::{Archive, PublicTestimony, SchoolId};
 
 /// Renders every page, feed and data file of the site.
 pub fn render_all(archive: &Archive, renderer: &Renderer) -> Result<Vec<OutputFile>, Diagnostic> {
     let mut site = SiteWriter {
         archive,
+        by_school: archive.by_school(),
         renderer,
         root: renderer.site().root.clone(),
         files: Vec::new(),
@@ -35,6 +36,8 @@ pub fn render_all(archive: &Archive, renderer: &Renderer) -> Result<Vec<OutputFi
 
 struct SiteWriter<'a> {
     archive: &'a Archive,
+    /// Each school's published testimonies, newest first: computed once, used by several pages.
+    by_school: BTreeMap<SchoolId, Vec<&'a PublicTestimony>>,
     renderer: &'a Renderer<'a>,
     root: String,
     files: Vec<OutputFile>,
@@ -133,11 +136,10 @@ impl<'a> SiteWriter<'a> {
             latest_testimonies: Vec<TestimonyView<'a>>,
             letters: Vec<Letter>,
         }
-        let by_school = self.archive.by_school();
         let home = Home {
             counts: Counts {
                 testimonies: self.archive.testimonies.len(),
-                schools: by_school.len(),
+                schools: self.by_school.len(),
             },
             latest_updates: self
                 .archive
@@ -192,7 +194,7 @@ impl<'a> SiteWriter<'a> {
     /// Schools with at least one published testimony, grouped by initial letter, A–Z.
     fn school_groups(&self) -> BTreeMap<String, Vec<SchoolView<'a>>> {
         let mut groups: BTreeMap<String, Vec<SchoolView<'a>>> = BTreeMap::new();
-        for (id, testimonies) in self.archive.by_school() {
+        for (&id, testimonies) in &self.by_school {
             let school = self.archive.schools.get(id);
             let letter = school
                 .name
@@ -245,7 +247,9 @@ impl<'a> SiteWriter<'a> {
         )?;
 
         let mut records = Vec::new();
-        for (id, testimonies) in self.archive.by_school() {
+        // Taken out while its pages are written (they need `self` mutably), then put back.
+        let by_school = std::mem::take(&mut self.by_school);
+        for (&id, testimonies) in &by_school {
             let school = self.archive.schools.get(id);
             let base = format!("schools/{}/", school.slug);
             let root = self.root.clone();
@@ -259,14 +263,14 @@ impl<'a> SiteWriter<'a> {
                 "school.html",
                 "school",
                 &school.name,
-                &testimonies,
+                testimonies,
                 || SchoolFields { school: view() },
             )?;
             let feed = self.feed(
                 &format!("{} — {}", school.name, self.archive.config.title),
                 &format!("{base}atom.xml"),
                 &base,
-                &testimonies,
+                testimonies,
             );
             self.feed_file(&format!("{base}atom.xml"), feed)?;
             records.push(SchoolRecord {
@@ -282,6 +286,7 @@ impl<'a> SiteWriter<'a> {
                 feed_url: format!("{}{base}atom.xml", self.archive.config.base_url),
             });
         }
+        self.by_school = by_school;
         records.sort_by_key(|record| record.name.to_lowercase());
         let json = serde_json::to_vec_pretty(&records).expect("school records serialize");
         self.files.push(OutputFile::new("schools.json", json));
@@ -419,20 +424,9 @@ impl<'a> SiteWriter<'a> {
         Ok(())
     }
 
+    /// The search page needs no list of its own: the index's catalog carries the schools.
     fn search(&mut self) -> Result<(), Diagnostic> {
-        #[derive(Serialize)]
-        struct Search<'a> {
-            schools: Vec<SchoolView<'a>>,
-        }
-        let schools = self.school_groups().into_values().flatten().collect();
-        self.html(
-            "search/",
-            "search.html",
-            "search",
-            "Search",
-            None,
-            Search { schools },
-        )
+        self.html("search/", "search.html", "search", "Search", None, ())
     }
 
     fn not_found(&mut self) -> Result<(), Diagnostic> {
