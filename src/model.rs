@@ -32,15 +32,9 @@ impl SchoolKind {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            SchoolKind::Primary => "Primary school",
-            SchoolKind::StateSecondary => "State secondary school",
-            SchoolKind::Independent => "Independent school",
-            SchoolKind::College => "College",
-            SchoolKind::University => "University",
-            SchoolKind::Other => "Other",
-        }
+    /// "State secondary school": one wording, shared with the search filters.
+    pub fn label(self) -> String {
+        crate::search::kind_label(self.slug())
     }
 }
 

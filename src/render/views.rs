@@ -129,7 +129,7 @@ pub struct SchoolView<'a> {
     pub feed_url: String,
     pub search_url: String,
     pub kind: &'static str,
-    pub kind_label: &'static str,
+    pub kind_label: String,
     pub region: Option<&'a str>,
     pub aliases: &'a [String],
     pub former_names: &'a [String],

@@ -30,6 +30,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use bundle::{MANIFEST_PATH, Manifest, ManifestFile};
+#[cfg(feature = "native")]
+pub use catalog::kind_label;
 pub use catalog::{Catalog, CatalogSchool, FacetLabel, SchoolMatch};
 pub use directory::StaticDirectory;
 pub use query::SearchIndex;
