@@ -61,6 +61,14 @@ impl Diagnostic {
         self
     }
 
+    /// Points the diagnostic at `line`:`column`, given that line's text.
+    pub fn at_line(mut self, line: usize, column: usize, text: &str) -> Self {
+        self.line = line;
+        self.column = column;
+        self.source_line = Some(text.trim_end_matches('\r').to_string());
+        self
+    }
+
     pub fn width(mut self, width: usize) -> Self {
         self.width = width.max(1);
         self

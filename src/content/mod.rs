@@ -133,11 +133,7 @@ fn load_testimonies(
         if let Some(first) = first_use.get(&record.id) {
             diagnostics.push(
                 Diagnostic::error(path.clone(), format!("the id {} is used twice", record.id))
-                    .at(
-                        &fs::read_to_string(reader.site_dir.join(&path)).unwrap_or_default(),
-                        record.id_line,
-                        1,
-                    )
+                    .at_line(record.id_line, 1, &record.id_line_text)
                     .hint(format!(
                         "{} has it too; give this testimony the next free id, {next_free}",
                         first.display()

@@ -90,6 +90,8 @@ pub struct TestimonyRecord {
     pub status: Status,
     /// The file line of `id:`, for duplicate-id messages.
     pub id_line: usize,
+    /// That line's text, for the excerpt under the message.
+    pub id_line_text: String,
     published: Option<NaiveDate>,
     schools: Vec<SchoolId>,
     period: Option<Period>,
@@ -112,6 +114,7 @@ impl TestimonyRecord {
     ) -> Result<TestimonyRecord, Vec<Diagnostic>> {
         let (yaml, body) = file.split_front_matter().map_err(|d| vec![d])?;
         let raw: FrontMatter = yaml.parse(TESTIMONY_FIELDS).map_err(|d| vec![d])?;
+        let id_line = yaml.key_position("id").map_or(1, |(line, _)| line);
         let mut errors = Vec::new();
         let check = Checker { file, yaml };
 
@@ -127,7 +130,13 @@ impl TestimonyRecord {
         Ok(TestimonyRecord {
             id,
             status: raw.status,
-            id_line: yaml.key_position("id").map_or(1, |(line, _)| line),
+            id_line,
+            id_line_text: file
+                .text
+                .lines()
+                .nth(id_line - 1)
+                .unwrap_or_default()
+                .to_string(),
             published,
             schools: school_ids,
             period,
