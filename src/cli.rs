@@ -116,13 +116,14 @@ pub fn run() -> ExitCode {
                 base_url,
             };
             let started = Instant::now();
-            finish(site::build(&options), |report| {
+            let progress = crate::progress::for_stderr(quiet);
+            finish(site::build_with_progress(&options, &*progress), |report| {
                 if quiet {
                     return;
                 }
                 if verbose {
                     for (stage, time) in &report.stages {
-                        eprintln!("  {stage:<20} {:>8.1} ms", time.as_secs_f64() * 1000.0);
+                        eprintln!("  {stage:<26} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                     }
                 }
                 println!(

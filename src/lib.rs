@@ -32,6 +32,8 @@ pub mod new;
 #[cfg(feature = "native")]
 pub mod output;
 #[cfg(feature = "native")]
+pub mod progress;
+#[cfg(feature = "native")]
 pub mod render;
 pub mod search;
 #[cfg(feature = "native")]

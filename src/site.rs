@@ -1,6 +1,7 @@
 //! The build: load → validate → model → render → index → write, each stage timed.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::normalize_base_url;
@@ -8,7 +9,8 @@ use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Archive;
 use crate::output::{self, OutputError, Staging};
-use crate::render::{self, OutputFile, Renderer, views::SiteView};
+use crate::progress::{Progress, Silent};
+use crate::render::{self, RenderError, Renderer, Sink, views::SiteView};
 use crate::search::{self, SearchDoc, SearchSchool};
 use crate::theme::Theme;
 
@@ -47,6 +49,15 @@ impl From<Diagnostic> for BuildError {
         let mut all = Diagnostics::new();
         all.push(diagnostic);
         BuildError::Content(all)
+    }
+}
+
+impl From<RenderError> for BuildError {
+    fn from(error: RenderError) -> Self {
+        match error {
+            RenderError::Template(diagnostic) => diagnostic.into(),
+            RenderError::Output(error) => error.into(),
+        }
     }
 }
 
@@ -128,6 +139,39 @@ pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
 
 /// Builds the site into `options.output_dir`, replacing what was there only on success.
 pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
+    build_with_progress(options, &Silent)
+}
+
+/// Writes each rendered file into the staging directory at once, counting what it wrote.
+struct StagingSink<'a> {
+    staging: &'a Staging,
+    progress: &'a dyn Progress,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+}
+
+impl Sink for StagingSink<'_> {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        self.staging.write(path, bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.progress.advance(1);
+        Ok(())
+    }
+}
+
+/// As [`build`], telling `progress` of each stage. Pages are rendered and written in parallel
+/// while the search index is built on a thread of its own.
+pub fn build_with_progress(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Report, BuildError> {
+    let result = build_stages(options, progress);
+    progress.finish();
+    result
+}
+
+fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Report, BuildError> {
     let mut timer = Timer::new();
     output::check_output_dir(&options.site_dir, &options.output_dir)?;
 
@@ -135,6 +179,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
         normalize_base_url(url)
             .map_err(|problem| BuildError::Usage(format!("--base-url {problem}")))?;
     }
+    progress.stage("Reading content", 0);
     let loaded = content::load(&options.site_dir, options.base_url.as_deref())
         .map_err(BuildError::Content)?;
     let archive = &loaded.archive;
@@ -142,37 +187,56 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
-    let mut files: Vec<OutputFile> = render::pages::render_all(archive, &renderer)?;
-    files.extend(renderer.assets.iter().cloned());
-    timer.lap("render");
-
-    let index = search::build_index_with_tag_labels(
-        &search_docs(archive),
-        &archive.config.language,
-        &archive.config.tags,
-    )
-    .map_err(|error| BuildError::Output(format!("the search index could not be built: {error}")))?;
-    files.extend(
-        index
-            .into_iter()
-            .map(|(path, bytes)| OutputFile::new(path, bytes)),
-    );
-    timer.lap("index");
-
     let staging = Staging::new(&options.output_dir)?;
-    let mut bytes_written = 0;
-    let files = render::sorted(files);
-    for (path, bytes) in &files {
-        staging.write(path, bytes)?;
-        bytes_written += bytes.len() as u64;
+    let sink = StagingSink {
+        staging: &staging,
+        progress,
+        files: AtomicUsize::new(0),
+        bytes: AtomicU64::new(0),
+    };
+    let pages = render::pages::page_count(archive) + renderer.assets.len() as u64;
+    progress.stage("Writing pages", pages);
+    let started = Instant::now();
+    let (rendered, indexed) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            let started = Instant::now();
+            let files = search::build_index_with_tag_labels(
+                &search_docs(archive),
+                &archive.config.language,
+                &archive.config.tags,
+            );
+            (files, started.elapsed())
+        });
+        let rendered = render::pages::render_all(archive, &renderer, &sink).and_then(|()| {
+            renderer
+                .assets
+                .iter()
+                .try_for_each(|asset| sink.put(&asset.path, &asset.bytes))
+                .map_err(RenderError::from)
+        });
+        let indexed = index.join().expect("the search indexer does not panic");
+        (rendered, indexed)
+    });
+    rendered?;
+    let render_time = started.elapsed();
+    let (index, index_time) = indexed;
+    let index = index.map_err(|error| {
+        BuildError::Output(format!("the search index could not be built: {error}"))
+    })?;
+    progress.stage("Writing the search index", index.len() as u64);
+    for (path, bytes) in &index {
+        sink.put(path, bytes)?;
     }
+    let (files_written, bytes_written) = (sink.files.into_inner(), sink.bytes.into_inner());
     staging.commit()?;
-    timer.lap("write");
+    timer.lap("render, index and write");
+    timer.stages.insert(1, ("  render pages", render_time));
+    timer.stages.insert(2, ("  search index", index_time));
 
     Ok(Report {
         counts: loaded.counts,
         schools: archive.by_school().len(),
-        files_written: files.len(),
+        files_written,
         bytes_written,
         warnings: loaded.warnings,
         stages: timer.stages,

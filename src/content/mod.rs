@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
@@ -200,16 +201,42 @@ impl Reader<'_> {
     }
 
     /// Parses every `.md` file under `dir` (any depth, sorted), collecting mistakes. A missing
-    /// folder is no mistake: a site may have no updates.
-    fn each_markdown<T>(
+    /// folder is no mistake: a site may have no updates. Files are read and parsed in parallel;
+    /// results and mistakes keep the files' order.
+    fn each_markdown<T: Send>(
         &self,
         dir: &Path,
         diagnostics: &mut Diagnostics,
-        mut parse: impl FnMut(&SourceFile, &str) -> Result<T, Vec<Diagnostic>>,
+        parse: impl Fn(&SourceFile, &str) -> Result<T, Vec<Diagnostic>> + Sync,
     ) -> Vec<(PathBuf, T)> {
-        let mut out = Vec::new();
+        let found = self.walk(dir);
+        let parsed: Vec<Result<(PathBuf, T), Vec<Diagnostic>>> = found
+            .into_par_iter()
+            .map(|entry| match entry {
+                Found::Skipped(diagnostic) => Err(vec![diagnostic]),
+                Found::Markdown { path, shown, stem } => self
+                    .read(&path)
+                    .map_err(|d| vec![d])
+                    .and_then(|file| parse(&file, &stem))
+                    .map(|value| (shown, value)),
+            })
+            .collect();
+        let mut out = Vec::with_capacity(parsed.len());
+        for result in parsed {
+            match result {
+                Ok(value) => out.push(value),
+                Err(errors) => diagnostics.extend(errors),
+            }
+        }
+        out
+    }
+
+    /// The files under `dir`, sorted, each either a Markdown file to read or the reason it is
+    /// left out.
+    fn walk(&self, dir: &Path) -> Vec<Found> {
+        let mut found = Vec::new();
         if !dir.exists() {
-            return out;
+            return found;
         }
         for entry in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
             let entry = match entry {
@@ -218,10 +245,10 @@ impl Reader<'_> {
                     let shown = error
                         .path()
                         .map_or_else(|| self.relative(dir), |p| self.relative(p));
-                    diagnostics.push(
+                    found.push(Found::Skipped(
                         Diagnostic::error(shown, format!("this folder cannot be read: {error}"))
                             .hint("check the folder's permissions"),
-                    );
+                    ));
                     continue;
                 }
             };
@@ -231,49 +258,48 @@ impl Reader<'_> {
                 continue;
             }
             let shown = self.relative(path);
-            if entry.path_is_symlink() {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        shown,
-                        "this is a symbolic link, which is not followed, so it is left out",
-                    )
-                    .hint("copy the file itself into content/"),
-                );
-                continue;
-            }
-            if !entry.file_type().is_file() {
+            let skipped = if entry.path_is_symlink() {
+                Diagnostic::warning(
+                    shown,
+                    "this is a symbolic link, which is not followed, so it is left out",
+                )
+                .hint("copy the file itself into content/")
+            } else if !entry.file_type().is_file() {
                 // A pipe or device would block or never end: never read one.
-                diagnostics.push(
-                    Diagnostic::warning(shown, "this is not a regular file, so it is left out")
-                        .hint("content/ should hold only ordinary text files"),
-                );
+                Diagnostic::warning(shown, "this is not a regular file, so it is left out")
+                    .hint("content/ should hold only ordinary text files")
+            } else if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                Diagnostic::warning(
+                    shown,
+                    "this file is left out: only `.md` files are read here",
+                )
+                .hint("rename it to end in `.md`, or move it out of content/")
+            } else {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                found.push(Found::Markdown {
+                    path: path.to_path_buf(),
+                    shown,
+                    stem,
+                });
                 continue;
-            }
-            if path.extension().and_then(|e| e.to_str()) != Some("md") {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        shown,
-                        "this file is left out: only `.md` files are read here",
-                    )
-                    .hint("rename it to end in `.md`, or move it out of content/"),
-                );
-                continue;
-            }
-            let stem = path
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            match self
-                .read(path)
-                .map_err(|d| vec![d])
-                .and_then(|file| parse(&file, &stem))
-            {
-                Ok(value) => out.push((shown, value)),
-                Err(errors) => diagnostics.extend(errors),
-            }
+            };
+            found.push(Found::Skipped(skipped));
         }
-        out
+        found
     }
+}
+
+/// One entry of a content folder.
+enum Found {
+    Markdown {
+        path: PathBuf,
+        shown: PathBuf,
+        stem: String,
+    },
+    Skipped(Diagnostic),
 }
 
 #[cfg(test)]

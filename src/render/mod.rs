@@ -3,13 +3,14 @@
 pub mod pages;
 pub mod views;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Tera;
 
 use crate::diagnostics::Diagnostic;
+use crate::output::OutputError;
 use crate::theme::Theme;
 use views::SiteView;
 
@@ -26,6 +27,31 @@ impl OutputFile {
             path: path.into(),
             bytes: bytes.into(),
         }
+    }
+}
+
+/// Where rendered files go as soon as each is ready; called from many threads at once.
+pub trait Sink: Sync {
+    /// Takes the file at `path` (relative to the output root).
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError>;
+}
+
+/// Why rendering stopped: a template failed, or a file could not be written.
+#[derive(Debug)]
+pub enum RenderError {
+    Template(Diagnostic),
+    Output(OutputError),
+}
+
+impl From<Diagnostic> for RenderError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        RenderError::Template(diagnostic)
+    }
+}
+
+impl From<OutputError> for RenderError {
+    fn from(error: OutputError) -> Self {
+        RenderError::Output(error)
     }
 }
 
@@ -160,9 +186,4 @@ fn template_error(what: &str, error: &dyn std::error::Error) -> Diagnostic {
         source = cause.source();
     }
     Diagnostic::error("themes", message).hint("check the template named above")
-}
-
-/// Sorted by path, for deterministic writing.
-pub fn sorted(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
-    files.into_iter().map(|f| (f.path, f.bytes)).collect()
 }

@@ -1,26 +1,56 @@
 //! The URL contract (DESIGN.md §4): which files the site has, each rendered from its view.
+//!
+//! Pages are rendered in parallel (rayon) and handed to a [`Sink`] as soon as each is done, so
+//! a big archive is never held in memory as HTML.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::views::{
     FeedEntry, FeedView, PageView, PagerView, SchoolRecord, SchoolView, SitemapEntry, TagView,
     TestimonyView, UpdateView, page_url, rfc3339,
 };
-use super::{OutputFile, Renderer};
-use crate::diagnostics::Diagnostic;
+use super::{RenderError, Renderer, Sink};
 use crate::model::{Archive, PublicTestimony, SchoolId};
 
-/// Renders every page, feed and data file of the site.
-pub fn render_all(archive: &Archive, renderer: &Renderer) -> Result<Vec<OutputFile>, Diagnostic> {
-    let mut site = SiteWriter {
+/// Most URLs one sitemap file may list (sitemaps.org); more are split under a sitemap index.
+pub const SITEMAP_LIMIT: usize = 50_000;
+
+/// How many pages and feeds `render_all` will write for `archive` (for a progress bar).
+pub fn page_count(archive: &Archive) -> u64 {
+    let per_page = archive.config.per_page.max(1);
+    let pages = |n: usize| n.div_ceil(per_page).max(1) as u64;
+    let schools: u64 = archive
+        .by_school()
+        .values()
+        .map(|list| pages(list.len()) + 1)
+        .sum();
+    let tags: u64 = archive
+        .by_tag()
+        .values()
+        .map(|list| pages(list.len()))
+        .sum();
+    let testimonies = archive.testimonies.len() as u64;
+    let fixed = 10 + archive.updates.len() as u64 + archive.pages.len() as u64;
+    testimonies + pages(archive.testimonies.len()) + schools + tags + fixed
+}
+
+/// Renders every page, feed and data file of the site into `sink`.
+pub fn render_all(
+    archive: &Archive,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    let site = SiteWriter {
         archive,
         by_school: archive.by_school(),
         renderer,
         root: renderer.site().root.clone(),
-        files: Vec::new(),
-        sitemap: Vec::new(),
+        sink,
+        sitemap: Mutex::new(Vec::new()),
     };
     site.home()?;
     site.testimonies()?;
@@ -30,8 +60,7 @@ pub fn render_all(archive: &Archive, renderer: &Renderer) -> Result<Vec<OutputFi
     site.pages()?;
     site.search()?;
     site.not_found()?;
-    site.sitemap_and_robots()?;
-    Ok(site.files)
+    site.sitemap_and_robots()
 }
 
 struct SiteWriter<'a> {
@@ -40,8 +69,8 @@ struct SiteWriter<'a> {
     by_school: BTreeMap<SchoolId, Vec<&'a PublicTestimony>>,
     renderer: &'a Renderer<'a>,
     root: String,
-    files: Vec<OutputFile>,
-    sitemap: Vec<SitemapEntry>,
+    sink: &'a dyn Sink,
+    sitemap: Mutex<Vec<SitemapEntry>>,
 }
 
 #[derive(Serialize)]
@@ -54,21 +83,24 @@ struct ListFields<'a> {
 impl<'a> SiteWriter<'a> {
     /// Renders an HTML page at `path` (e.g. `schools/x/`, or `` for home) into `path/index.html`.
     fn html<T: Serialize>(
-        &mut self,
+        &self,
         path: &str,
         template: &str,
         section: &str,
         title: &str,
         lastmod: Option<String>,
         fields: T,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<(), RenderError> {
         let html = self.renderer.page(template, section, title, path, fields)?;
-        self.files
-            .push(OutputFile::new(format!("{path}index.html"), minify(&html)));
-        self.sitemap.push(SitemapEntry {
-            loc: format!("{}{path}", self.archive.config.base_url),
-            lastmod,
-        });
+        self.sink
+            .put(&format!("{path}index.html"), &minify(&html))?;
+        self.sitemap
+            .lock()
+            .expect("no page panicked while holding the sitemap")
+            .push(SitemapEntry {
+                loc: format!("{}{path}", self.archive.config.base_url),
+                lastmod,
+            });
         Ok(())
     }
 
@@ -78,14 +110,14 @@ impl<'a> SiteWriter<'a> {
 
     /// `base`, `base/page/2/` ...: a paginated list of testimonies.
     fn paginated<T: Serialize>(
-        &mut self,
+        &self,
         base: &str,
         template: &str,
         section: &str,
         title: &str,
         testimonies: &[&'a PublicTestimony],
-        extra: impl Fn() -> T,
-    ) -> Result<(), Diagnostic> {
+        extra: impl Fn() -> T + Sync,
+    ) -> Result<(), RenderError> {
         let per_page = self.archive.config.per_page;
         let chunks: Vec<&[&PublicTestimony]> = if testimonies.is_empty() {
             vec![&[]]
@@ -93,37 +125,39 @@ impl<'a> SiteWriter<'a> {
             testimonies.chunks(per_page).collect()
         };
         let total_pages = chunks.len();
-        for (index, chunk) in chunks.into_iter().enumerate() {
-            let number = index + 1;
-            let url_base = format!("{}{base}", self.root);
-            let list = ListFields {
-                testimonies: chunk.iter().map(|t| self.view(t)).collect(),
-                pager: PagerView::new(&url_base, number, total_pages),
-                total: testimonies.len(),
-            };
-            let path = page_url(base, number);
-            let page_title = if number == 1 {
-                title.to_string()
-            } else {
-                format!("{title} (page {number} of {total_pages})")
-            };
-            let lastmod = chunk.first().map(|t| t.published.to_string());
-            self.html(
-                &path,
-                template,
-                section,
-                &page_title,
-                lastmod,
-                Merged {
-                    list,
-                    extra: extra(),
-                },
-            )?;
-        }
-        Ok(())
+        chunks
+            .into_par_iter()
+            .enumerate()
+            .try_for_each(|(index, chunk)| {
+                let number = index + 1;
+                let url_base = format!("{}{base}", self.root);
+                let list = ListFields {
+                    testimonies: chunk.iter().map(|t| self.view(t)).collect(),
+                    pager: PagerView::new(&url_base, number, total_pages),
+                    total: testimonies.len(),
+                };
+                let path = page_url(base, number);
+                let page_title = if number == 1 {
+                    title.to_string()
+                } else {
+                    format!("{title} (page {number} of {total_pages})")
+                };
+                let lastmod = chunk.first().map(|t| t.published.to_string());
+                self.html(
+                    &path,
+                    template,
+                    section,
+                    &page_title,
+                    lastmod,
+                    Merged {
+                        list,
+                        extra: extra(),
+                    },
+                )
+            })
     }
 
-    fn home(&mut self) -> Result<(), Diagnostic> {
+    fn home(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct Counts {
             testimonies: usize,
@@ -160,7 +194,7 @@ impl<'a> SiteWriter<'a> {
         self.html("", "index.html", "home", "", None, home)
     }
 
-    fn testimonies(&mut self) -> Result<(), Diagnostic> {
+    fn testimonies(&self) -> Result<(), RenderError> {
         let all: Vec<&PublicTestimony> = self.archive.testimonies.iter().collect();
         self.paginated(
             "testimonies/",
@@ -174,21 +208,23 @@ impl<'a> SiteWriter<'a> {
         struct One<'a> {
             testimony: TestimonyView<'a>,
         }
-        for testimony in &self.archive.testimonies {
-            let path = format!("testimonies/{}/", testimony.id);
-            let fields = One {
-                testimony: self.view(testimony),
-            };
-            self.html(
-                &path,
-                "testimony.html",
-                "testimony",
-                &testimony.title,
-                Some(testimony.published.to_string()),
-                fields,
-            )?;
-        }
-        Ok(())
+        self.archive
+            .testimonies
+            .par_iter()
+            .try_for_each(|testimony| {
+                let path = format!("testimonies/{}/", testimony.id);
+                let fields = One {
+                    testimony: self.view(testimony),
+                };
+                self.html(
+                    &path,
+                    "testimony.html",
+                    "testimony",
+                    &testimony.title,
+                    Some(testimony.published.to_string()),
+                    fields,
+                )
+            })
     }
 
     /// Schools with at least one published testimony, grouped by initial letter, A–Z.
@@ -215,7 +251,7 @@ impl<'a> SiteWriter<'a> {
         groups
     }
 
-    fn schools(&mut self) -> Result<(), Diagnostic> {
+    fn schools(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct Group<'a> {
             letter: String,
@@ -246,54 +282,52 @@ impl<'a> SiteWriter<'a> {
             Index { groups, total },
         )?;
 
-        let mut records = Vec::new();
-        // Taken out while its pages are written (they need `self` mutably), then put back.
-        let by_school = std::mem::take(&mut self.by_school);
-        for (&id, testimonies) in &by_school {
-            let school = self.archive.schools.get(id);
-            let base = format!("schools/{}/", school.slug);
-            let root = self.root.clone();
-            let view = || SchoolView::new(&root, school, testimonies.len());
-            #[derive(Serialize)]
-            struct SchoolFields<'a> {
-                school: SchoolView<'a>,
-            }
-            self.paginated(
-                &base,
-                "school.html",
-                "school",
-                &school.name,
-                testimonies,
-                || SchoolFields { school: view() },
-            )?;
-            let feed = self.feed(
-                &format!("{} — {}", school.name, self.archive.config.title),
-                &format!("{base}atom.xml"),
-                &base,
-                testimonies,
-            );
-            self.feed_file(&format!("{base}atom.xml"), feed)?;
-            records.push(SchoolRecord {
-                name: &school.name,
-                slug: &school.slug,
-                url: format!("{}{base}", self.archive.config.base_url),
-                kind: school.kind.slug(),
-                region: school.region.as_deref(),
-                aliases: &school.aliases,
-                former_names: &school.former_names,
-                urn: school.urn.as_deref(),
-                count: testimonies.len(),
-                feed_url: format!("{}{base}atom.xml", self.archive.config.base_url),
-            });
+        #[derive(Serialize)]
+        struct SchoolFields<'a> {
+            school: SchoolView<'a>,
         }
-        self.by_school = by_school;
+        let by_school: Vec<_> = self.by_school.iter().collect();
+        let mut records = by_school
+            .into_par_iter()
+            .map(|(&id, testimonies)| {
+                let school = self.archive.schools.get(id);
+                let base = format!("schools/{}/", school.slug);
+                let view = || SchoolView::new(&self.root, school, testimonies.len());
+                self.paginated(
+                    &base,
+                    "school.html",
+                    "school",
+                    &school.name,
+                    testimonies,
+                    || SchoolFields { school: view() },
+                )?;
+                let feed = self.feed(
+                    &format!("{} — {}", school.name, self.archive.config.title),
+                    &format!("{base}atom.xml"),
+                    &base,
+                    testimonies,
+                );
+                self.feed_file(&format!("{base}atom.xml"), feed)?;
+                Ok(SchoolRecord {
+                    name: &school.name,
+                    slug: &school.slug,
+                    url: format!("{}{base}", self.archive.config.base_url),
+                    kind: school.kind.slug(),
+                    region: school.region.as_deref(),
+                    aliases: &school.aliases,
+                    former_names: &school.former_names,
+                    urn: school.urn.as_deref(),
+                    count: testimonies.len(),
+                    feed_url: format!("{}{base}atom.xml", self.archive.config.base_url),
+                })
+            })
+            .collect::<Result<Vec<_>, RenderError>>()?;
         records.sort_by_key(|record| record.name.to_lowercase());
         let json = serde_json::to_vec_pretty(&records).expect("school records serialize");
-        self.files.push(OutputFile::new("schools.json", json));
-        Ok(())
+        Ok(self.sink.put("schools.json", &json)?)
     }
 
-    fn tags(&mut self) -> Result<(), Diagnostic> {
+    fn tags(&self) -> Result<(), RenderError> {
         let archive = self.archive;
         let root = self.root.clone();
         let by_tag = archive.by_tag();
@@ -318,7 +352,7 @@ impl<'a> SiteWriter<'a> {
         struct TagFields<'a> {
             tag: TagView<'a>,
         }
-        for (slug, testimonies) in &by_tag {
+        by_tag.par_iter().try_for_each(|(slug, testimonies)| {
             let label = self
                 .archive
                 .config
@@ -334,12 +368,11 @@ impl<'a> SiteWriter<'a> {
                 || TagFields {
                     tag: tag_view(slug, testimonies.len()),
                 },
-            )?;
-        }
-        Ok(())
+            )
+        })
     }
 
-    fn updates(&mut self) -> Result<(), Diagnostic> {
+    fn updates(&self) -> Result<(), RenderError> {
         let root = self.root.clone();
         #[derive(Serialize)]
         struct Updates<'a> {
@@ -399,7 +432,7 @@ impl<'a> SiteWriter<'a> {
         self.feed_file("updates/atom.xml", feed)
     }
 
-    fn pages(&mut self) -> Result<(), Diagnostic> {
+    fn pages(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct One<'a> {
             page: PageView<'a>,
@@ -425,16 +458,15 @@ impl<'a> SiteWriter<'a> {
     }
 
     /// The search page needs no list of its own: the index's catalog carries the schools.
-    fn search(&mut self) -> Result<(), Diagnostic> {
+    fn search(&self) -> Result<(), RenderError> {
         self.html("search/", "search.html", "search", "Search", None, ())
     }
 
-    fn not_found(&mut self) -> Result<(), Diagnostic> {
+    fn not_found(&self) -> Result<(), RenderError> {
         let html = self
             .renderer
             .page("404.html", "404", "Page not found", "404.html", ())?;
-        self.files.push(OutputFile::new("404.html", minify(&html)));
-        Ok(())
+        Ok(self.sink.put("404.html", &minify(&html))?)
     }
 
     fn feed(
@@ -474,7 +506,7 @@ impl<'a> SiteWriter<'a> {
         }
     }
 
-    fn feed_file(&mut self, path: &str, feed: FeedView) -> Result<(), Diagnostic> {
+    fn feed_file(&self, path: &str, feed: FeedView) -> Result<(), RenderError> {
         #[derive(Serialize)]
         struct Feed<'a> {
             feed: FeedView<'a>,
@@ -482,37 +514,62 @@ impl<'a> SiteWriter<'a> {
         let xml = self
             .renderer
             .page("atom.xml", "feed", "", path, Feed { feed })?;
-        self.files.push(OutputFile::new(path, xml));
-        Ok(())
+        Ok(self.sink.put(path, xml.as_bytes())?)
     }
 
-    fn sitemap_and_robots(&mut self) -> Result<(), Diagnostic> {
+    /// `sitemap.xml`, split into `sitemaps/N.xml` under a sitemap index when there are more
+    /// URLs than one sitemap may list; and `robots.txt`, which names it.
+    fn sitemap_and_robots(&self) -> Result<(), RenderError> {
         #[derive(Serialize)]
-        struct Sitemap {
-            entries: Vec<SitemapEntry>,
+        struct Sitemap<'a> {
+            entries: &'a [SitemapEntry],
         }
-        let mut entries = std::mem::take(&mut self.sitemap);
+        #[derive(Serialize)]
+        struct SitemapIndex {
+            sitemaps: Vec<String>,
+        }
+        let mut entries = std::mem::take(
+            &mut *self
+                .sitemap
+                .lock()
+                .expect("no page panicked while holding the sitemap"),
+        );
         entries.sort_by(|a, b| a.loc.cmp(&b.loc));
-        let xml = self.renderer.page(
-            "sitemap.xml",
-            "sitemap",
-            "",
-            "sitemap.xml",
-            Sitemap { entries },
-        )?;
-        self.files.push(OutputFile::new("sitemap.xml", xml));
+        let base = &self.archive.config.base_url;
+        if entries.len() <= SITEMAP_LIMIT {
+            self.text_file("sitemap.xml", "sitemap.xml", Sitemap { entries: &entries })?;
+        } else {
+            let mut sitemaps = Vec::new();
+            for (index, part) in entries.chunks(SITEMAP_LIMIT).enumerate() {
+                let path = format!("sitemaps/{}.xml", index + 1);
+                self.text_file(&path, "sitemap.xml", Sitemap { entries: part })?;
+                sitemaps.push(format!("{base}{path}"));
+            }
+            self.text_file(
+                "sitemap.xml",
+                "sitemap_index.xml",
+                SitemapIndex { sitemaps },
+            )?;
+        }
         #[derive(Serialize)]
         struct Robots {
             sitemap_url: String,
         }
         let robots = Robots {
-            sitemap_url: format!("{}sitemap.xml", self.archive.config.base_url),
+            sitemap_url: format!("{base}sitemap.xml"),
         };
-        let text = self
-            .renderer
-            .page("robots.txt", "robots", "", "robots.txt", robots)?;
-        self.files.push(OutputFile::new("robots.txt", text));
-        Ok(())
+        self.text_file("robots.txt", "robots.txt", robots)
+    }
+
+    /// A file rendered from a template as it is, not minified (XML, text).
+    fn text_file<T: Serialize>(
+        &self,
+        path: &str,
+        template: &str,
+        fields: T,
+    ) -> Result<(), RenderError> {
+        let text = self.renderer.page(template, "", "", path, fields)?;
+        Ok(self.sink.put(path, text.as_bytes())?)
     }
 }
 

@@ -492,3 +492,46 @@ fn quiet_builds_print_only_problems() {
     let run = site.run(&["build", "--verbose"]).assert_ok();
     assert!(run.stderr.contains("render") && run.stdout.contains("Built 3 published testimonies"));
 }
+
+#[test]
+fn builds_show_progress_as_lines_in_logs_and_as_a_bar_on_a_terminal() {
+    let site = TestSite::basic();
+    // Not a terminal (as in CI logs): one plain line a stage, with how much it has to do.
+    let run = site.run(&["build"]).assert_ok();
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines[0], "Reading content", "{}", run.stderr);
+    assert!(lines[1].starts_with("Writing pages ("), "{}", run.stderr);
+    assert!(
+        lines[2].starts_with("Writing the search index ("),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains('\r'));
+
+    // On a terminal (a pseudo-terminal made by `script`): a bar redrawn in place, then cleared.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("\n*** SKIPPED the terminal half: `script` (util-linux) is not installed ***\n");
+        return;
+    }
+    let command = format!("{} build", env!("CARGO_BIN_EXE_testimony"));
+    let output = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(&site.dir)
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{shown}");
+    assert!(
+        shown.contains("Writing pages") && shown.contains("] "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains('\r') && shown.contains("\u{1b}[2K"),
+        "{shown}"
+    );
+    assert!(shown.contains("Built 3 published testimonies"), "{shown}");
+}
