@@ -125,6 +125,9 @@ pub fn run() -> ExitCode {
                     for (stage, time) in &report.stages {
                         eprintln!("  {stage:<26} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                     }
+                    if let Some(peak) = peak_memory_bytes() {
+                        eprintln!("  {:<26} {:>8.1} MB", "peak memory", peak as f64 / 1e6);
+                    }
                 }
                 println!(
                     "Built {} published {} across {} into {} ({} files, {:.1} MB) in {:.2} s.",
@@ -318,4 +321,12 @@ fn finish(result: Result<Report, BuildError>, on_success: impl FnOnce(&Report)) 
             ExitCode::from(1)
         }
     }
+}
+
+/// The most memory this process has held at once (Linux: VmHWM), when the system tells.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+    let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kilobytes * 1024)
 }

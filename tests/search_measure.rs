@@ -142,8 +142,9 @@ fn measure_index_size_and_query_latency() {
         println!("  {:>40} {:>10}", file.name, file.bytes);
     }
     let started = Instant::now();
-    let index = SearchIndex::from_manifest(&manifest, |name| {
-        files
+    let shared = files.clone();
+    let index = SearchIndex::from_manifest(&manifest, move |name| {
+        shared
             .iter()
             .find(|(p, _)| p == &format!("search/{name}"))
             .map(|(_, b)| b.clone())

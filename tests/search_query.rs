@@ -26,14 +26,15 @@ fn files() -> &'static Vec<(String, Vec<u8>)> {
 }
 
 fn open(files: &[(String, Vec<u8>)]) -> SearchIndex {
-    let get = |path: &str| {
+    let files = files.to_vec();
+    let get = move |path: &str| {
         files
             .iter()
             .find(|(name, _)| name == path)
             .map(|(_, bytes)| bytes.clone())
     };
     let manifest = Manifest::parse(&get("search/manifest.json").expect("manifest")).unwrap();
-    SearchIndex::from_manifest(&manifest, |name| {
+    SearchIndex::from_manifest(&manifest, move |name| {
         get(&format!("search/{name}"))
             .ok_or_else(|| testimony::search::SearchError::new(format!("missing {name}")))
     })
@@ -319,6 +320,63 @@ fn paging() {
         .map(|h| h.id)
         .collect();
     assert_eq!(order, [1005, 1004, 1003, 1002]);
+    // Past the end: no results, the counts still there, and no overflow on a silly offset.
+    for offset in [5, 1_000, usize::MAX] {
+        let past = search(SearchRequest {
+            query: "stop".into(),
+            offset,
+            ..SearchRequest::default()
+        });
+        assert!(past.results.is_empty());
+        assert_eq!(past.total, query("stop").total);
+    }
+}
+
+#[test]
+fn a_query_fetches_only_the_chunks_it_reads() {
+    // Enough testimonies that the stored text spans many chunks.
+    let docs: Vec<_> = (0..400u64)
+        .map(|n| {
+            let mut doc = search_fixture::docs()[(n % 5) as usize].clone();
+            doc.id = 5000 + n;
+            doc.url = format!("/testimonies/{}/", doc.id);
+            // Made-up words that do not compress away, so the stored text is large.
+            let filler: Vec<String> = (0..150u64)
+                .map(|i| format!("word{}", (n * 7919 + i * 104_729) % 6007))
+                .collect();
+            doc.body_text = format!("{} {}", doc.body_text, filler.join(" "));
+            doc
+        })
+        .collect();
+    let files = build_index(&docs, "en").unwrap();
+    let total: u64 = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".bin"))
+        .map(|(_, bytes)| bytes.len() as u64)
+        .sum();
+    let index = open(&files);
+    let one = index
+        .search(&SearchRequest {
+            query: "\"bus stop\"".into(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(one.results.len(), 1);
+    let fetched = index.fetched_bytes();
+    assert!(
+        fetched > 0 && fetched < total / 3,
+        "one result fetched {fetched} of {total} index bytes"
+    );
+    // Asking again fetches nothing new.
+    index
+        .search(&SearchRequest {
+            query: "\"bus stop\"".into(),
+            limit: 1,
+            ..SearchRequest::default()
+        })
+        .unwrap();
+    assert_eq!(index.fetched_bytes(), fetched);
 }
 
 #[test]

@@ -134,11 +134,12 @@ fn the_wasm_runtime_answers_queries_in_node() {
         assert!(call["answer"]["error"].is_string(), "{name}: {call}");
     }
 
-    // The runtime needs nothing from JS and exports only the documented functions.
+    // The runtime needs one thing from JS, chunks on demand, and exports the documented
+    // functions.
     assert_eq!(
         out["imports"],
-        json!([]),
-        "the runtime must not import anything"
+        json!([{"module": "env", "name": "tm_fetch", "kind": "function"}]),
+        "the runtime imports only tm_fetch"
     );
     let exports: Vec<&str> = out["exports"]
         .as_array()
@@ -150,7 +151,7 @@ fn the_wasm_runtime_answers_queries_in_node() {
         "memory",
         "tm_alloc",
         "tm_free",
-        "tm_add_file",
+        "tm_add_chunk",
         "tm_open",
         "tm_search",
         "tm_suggest_schools",
@@ -163,7 +164,8 @@ fn the_wasm_runtime_answers_queries_in_node() {
         );
     }
 
-    // Only files under /search/ were fetched, each once.
+    // Opening fetched the manifest, runtime, catalog and the hot chunks; what the queries
+    // needed besides came one chunk at a time. Only files under /search/, each once.
     let fetched: Vec<&str> = out["fetched"]
         .as_array()
         .unwrap()
@@ -178,4 +180,9 @@ fn the_wasm_runtime_answers_queries_in_node() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), fetched.len(), "{fetched:?}");
+    let at_init = out["fetched_at_init"].as_u64().unwrap() as usize;
+    assert!(
+        fetched[3..at_init].iter().all(|f| f.ends_with(".bin")),
+        "{fetched:?}"
+    );
 }

@@ -4,15 +4,17 @@
 //! search/manifest.json             not hashed: the only file whose name a page knows
 //! search/runtime.<hash>.wasm       the search runtime (this crate for wasm32)
 //! search/catalog.<hash>.json       school names, aliases, filter labels (see catalog.rs)
-//! search/<hash>.bin                one per tantivy file (meta.json, <segment>.idx, .term ...)
+//! search/<hash>.<n>.bin            chunk n of a tantivy file (meta.json, <segment>.idx, .term ...)
 //! ```
 //!
-//! `<hash>` is the start of the SHA-256 of the file's bytes, so every file but the manifest can
-//! be cached forever and a rebuild only changes the names of files whose bytes changed. Plain
-//! GETs of whole files: no HTTP range requests, which some static hosts do not honour.
+//! `<hash>` is the start of the SHA-256 of the file's bytes (for a chunk: of the whole tantivy
+//! file it belongs to), so every file but the manifest can be cached forever and a rebuild only
+//! changes the names of files whose bytes changed. Plain GETs of whole files: no HTTP range
+//! requests, which some static hosts do not honour.
 //!
-//! A later format can split large files into content-addressed chunks (a `chunks` list per
-//! file); readers of this format check `format` and refuse what they do not know.
+//! A reader fetches the manifest, the runtime, the catalog and the manifest's `hot` chunks (what
+//! opening the index and counting the filters read), then each further chunk the first time a
+//! query touches it. Readers check `format` and refuse what they do not know.
 
 use serde::{Deserialize, Serialize};
 
@@ -24,7 +26,7 @@ pub const MANIFEST_PATH: &str = "search/manifest.json";
 /// The folder everything lives in, relative to the output root.
 #[cfg(feature = "native")]
 pub const SEARCH_DIR: &str = "search";
-pub const MANIFEST_FORMAT: u32 = 1;
+pub const MANIFEST_FORMAT: u32 = 2;
 
 /// `search/manifest.json`. File names are relative to the manifest's folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,21 +39,41 @@ pub struct Manifest {
     /// The catalog, e.g. "catalog.1a2b3c4d5e6f7a8b9c0d.json".
     pub catalog: String,
     pub catalog_bytes: u64,
-    /// The tantivy index files.
+    /// The tantivy index files; a chunk is named by its file's number here and its own.
     pub index: Vec<ManifestFile>,
+    /// Chunks (file number, chunk number) to fetch before opening the index.
+    pub hot: Vec<[u32; 2]>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
 }
 
-/// One tantivy file and the static file that holds its bytes.
+/// One tantivy file, cut into chunks of `chunk_size` bytes (the last may be shorter).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ManifestFile {
     /// The name tantivy opens, e.g. "meta.json" or "0000…0001.idx".
     pub name: String,
-    /// The static file, e.g. "1a2b3c4d5e6f7a8b9c0d.bin".
-    pub file: String,
+    /// Hex digits of the SHA-256 of the file's bytes: chunk n is "<hash>.<n>.bin".
+    pub hash: String,
     pub bytes: u64,
+    pub chunk_size: u64,
+}
+
+impl ManifestFile {
+    pub fn chunk_count(&self) -> u64 {
+        self.bytes.div_ceil(self.chunk_size.max(1))
+    }
+
+    /// The static file holding chunk `number`, e.g. "1a2b3c4d5e6f7a8b9c0d.3.bin".
+    pub fn chunk_file(&self, number: u32) -> String {
+        format!("{}.{number}.bin", self.hash)
+    }
+
+    /// How many bytes chunk `number` has.
+    pub fn chunk_len(&self, number: u32) -> usize {
+        let start = u64::from(number) * self.chunk_size;
+        self.chunk_size.min(self.bytes.saturating_sub(start)) as usize
+    }
 }
 
 impl Manifest {
@@ -69,15 +91,36 @@ impl Manifest {
                 manifest.format
             )));
         }
-        for name in manifest
-            .index
-            .iter()
-            .map(|file| file.file.as_str())
-            .chain([manifest.runtime.as_str(), manifest.catalog.as_str()])
-        {
+        for name in [manifest.runtime.as_str(), manifest.catalog.as_str()] {
             if !is_plain_file_name(name) {
                 return Err(SearchError::new(format!(
                     "{MANIFEST_PATH} names a file outside the search folder: {name:?}"
+                )));
+            }
+        }
+        for file in &manifest.index {
+            if file.hash.is_empty() || !file.hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(SearchError::new(format!(
+                    "{MANIFEST_PATH} gives {:?} a hash that is not hexadecimal: {:?}",
+                    file.name, file.hash
+                )));
+            }
+            if file.chunk_size == 0 || file.chunk_count() > u64::from(u32::MAX) {
+                return Err(SearchError::new(format!(
+                    "{MANIFEST_PATH} gives {:?} an impossible chunk size; rebuild the site",
+                    file.name
+                )));
+            }
+        }
+        for &[file, chunk] in &manifest.hot {
+            let known = manifest
+                .index
+                .get(file as usize)
+                .is_some_and(|f| u64::from(chunk) < f.chunk_count());
+            if !known {
+                return Err(SearchError::new(format!(
+                    "{MANIFEST_PATH} lists a chunk that does not exist ({file}, {chunk}); \
+                     rebuild the site"
                 )));
             }
         }
@@ -120,15 +163,35 @@ mod tests {
         assert!(!is_plain_file_name("../secret"));
         assert!(!is_plain_file_name("a/b.bin"));
         assert!(!is_plain_file_name(""));
-        let manifest = br#"{"format":1,"runtime":"../x.wasm","runtime_bytes":1,
-            "catalog":"c.json","catalog_bytes":1,"index":[],"doc_count":0}"#;
+        let manifest = br#"{"format":2,"runtime":"../x.wasm","runtime_bytes":1,
+            "catalog":"c.json","catalog_bytes":1,"index":[],"hot":[],"doc_count":0}"#;
         assert!(Manifest::parse(manifest).is_err());
+        let manifest = br#"{"format":2,"runtime":"r.wasm","runtime_bytes":1,
+            "catalog":"c.json","catalog_bytes":1,"index":[{"name":"meta.json",
+            "hash":"../../etc","bytes":3,"chunk_size":4}],"hot":[],"doc_count":0}"#;
+        assert!(Manifest::parse(manifest).is_err());
+    }
+
+    #[test]
+    fn chunks_cover_each_file_exactly() {
+        let file = ManifestFile {
+            name: "x.store".into(),
+            hash: "ab12".into(),
+            bytes: 10_000,
+            chunk_size: 4096,
+        };
+        assert_eq!(file.chunk_count(), 3);
+        assert_eq!(
+            (0..3).map(|n| file.chunk_len(n)).collect::<Vec<_>>(),
+            [4096, 4096, 1808]
+        );
+        assert_eq!(file.chunk_file(2), "ab12.2.bin");
     }
 
     #[test]
     fn refuses_unknown_formats() {
         let manifest = br#"{"format":99,"runtime":"r.wasm","runtime_bytes":1,
-            "catalog":"c.json","catalog_bytes":1,"index":[],"doc_count":0}"#;
+            "catalog":"c.json","catalog_bytes":1,"index":[],"hot":[],"doc_count":0}"#;
         let error = Manifest::parse(manifest).unwrap_err();
         assert!(error.message().contains("rebuild the site"), "{error}");
     }

@@ -3,15 +3,18 @@
 //! natively.
 //!
 //! Every file is an `Arc<dyn FileHandle>`, so a file does not have to be in memory as a whole:
-//! a later handle can fetch fixed-size, content-addressed chunks on first read (synchronous
-//! fetches are allowed in a Web Worker) and keep them in a cache. Today every file is an
-//! [`OwnedBytes`] loaded up front, which is fine for an index of one segment of modest size.
+//! a [`ChunkedFile`] is cut into fixed-size chunks (static files of their own, see bundle.rs)
+//! and fetches each from a [`ChunkSource`] the first time a read touches it, keeping it in a
+//! [`ChunkCache`]. In the browser the source is a synchronous request from the Web Worker;
+//! natively it reads the chunk files of `public/search/`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::io;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use tantivy::Directory;
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -50,6 +53,146 @@ impl StaticDirectory {
 
     pub fn file_names(&self) -> impl Iterator<Item = &Path> {
         self.files.keys().map(PathBuf::as_path)
+    }
+}
+
+/// Fetches chunks: `fetch(file, chunk, len)` gives the `len` bytes of chunk number `chunk` of
+/// the index file numbered `file` (in the manifest's order).
+pub trait ChunkSource: Send + Sync + 'static {
+    fn fetch(&self, file: u32, chunk: u32, len: usize) -> io::Result<Vec<u8>>;
+}
+
+/// The chunks fetched so far, shared by every file of an index; and which were read.
+pub struct ChunkCache {
+    source: Box<dyn ChunkSource>,
+    chunks: Mutex<HashMap<(u32, u32), OwnedBytes>>,
+    fetched_bytes: AtomicU64,
+    touched: Mutex<BTreeSet<(u32, u32)>>,
+}
+
+impl ChunkCache {
+    pub fn new(source: impl ChunkSource) -> Arc<ChunkCache> {
+        Arc::new(ChunkCache {
+            source: Box::new(source),
+            chunks: Mutex::new(HashMap::new()),
+            fetched_bytes: AtomicU64::new(0),
+            touched: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// Puts a chunk fetched ahead of need (the manifest's hot chunks) in the cache.
+    pub fn insert(&self, file: u32, chunk: u32, bytes: Vec<u8>) {
+        self.lock().insert((file, chunk), OwnedBytes::new(bytes));
+    }
+
+    /// Bytes fetched from the source so far (not counting inserted chunks).
+    pub fn fetched_bytes(&self) -> u64 {
+        self.fetched_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Every chunk a read has touched so far, fetched or cached.
+    pub fn touched(&self) -> BTreeSet<(u32, u32)> {
+        self.touched.lock().map(|t| t.clone()).unwrap_or_default()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u32, u32), OwnedBytes>> {
+        // A panic while holding the lock leaves the map whole: keep using it.
+        self.chunks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn get(&self, file: u32, chunk: u32, len: usize) -> io::Result<OwnedBytes> {
+        if let Ok(mut touched) = self.touched.lock() {
+            touched.insert((file, chunk));
+        }
+        if let Some(bytes) = self.lock().get(&(file, chunk)) {
+            return Ok(bytes.clone());
+        }
+        let bytes = self.source.fetch(file, chunk, len)?;
+        if bytes.len() != len {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a part of the search index has {} bytes instead of {len}; rebuild the site",
+                    bytes.len()
+                ),
+            ));
+        }
+        self.fetched_bytes.fetch_add(len as u64, Ordering::Relaxed);
+        let bytes = OwnedBytes::new(bytes);
+        self.lock().insert((file, chunk), bytes.clone());
+        Ok(bytes)
+    }
+}
+
+/// One index file of `len` bytes, cut into chunks of `chunk_size` (the last may be shorter).
+pub struct ChunkedFile {
+    cache: Arc<ChunkCache>,
+    file: u32,
+    len: usize,
+    chunk_size: usize,
+}
+
+impl ChunkedFile {
+    pub fn new(cache: Arc<ChunkCache>, file: u32, len: usize, chunk_size: usize) -> ChunkedFile {
+        ChunkedFile {
+            cache,
+            file,
+            len,
+            chunk_size: chunk_size.max(1),
+        }
+    }
+
+    fn chunk(&self, number: usize) -> io::Result<OwnedBytes> {
+        let start = number * self.chunk_size;
+        let len = self.chunk_size.min(self.len - start);
+        let number = u32::try_from(number)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "chunk number too large"))?;
+        self.cache.get(self.file, number, len)
+    }
+}
+
+impl fmt::Debug for ChunkedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ChunkedFile(file {}, {} bytes)", self.file, self.len)
+    }
+}
+
+impl tantivy::HasLen for ChunkedFile {
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl FileHandle for ChunkedFile {
+    fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
+        if range.start > range.end || range.end > self.len {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("read of {range:?} past the end of a {}-byte file", self.len),
+            ));
+        }
+        if range.is_empty() {
+            return Ok(OwnedBytes::empty());
+        }
+        let size = self.chunk_size;
+        let (first, last) = (range.start / size, (range.end - 1) / size);
+        if first == last {
+            let offset = first * size;
+            return Ok(self
+                .chunk(first)?
+                .slice(range.start - offset..range.end - offset));
+        }
+        let mut out = Vec::with_capacity(range.len());
+        for number in first..=last {
+            let chunk = self.chunk(number)?;
+            let offset = number * size;
+            let from = range.start.max(offset) - offset;
+            let to = range.end.min(offset + chunk.len()) - offset;
+            out.extend_from_slice(&chunk.as_slice()[from..to]);
+        }
+        Ok(OwnedBytes::new(out))
     }
 }
 
@@ -152,5 +295,65 @@ mod tests {
         assert!(directory.open_write(Path::new("x")).is_err());
         let slice = directory.open_read(Path::new("meta.json")).unwrap();
         assert_eq!(slice.read_bytes().unwrap().as_slice(), b"{}");
+    }
+
+    /// Serves chunks of in-memory files, counting fetches.
+    struct Counting {
+        files: Vec<Vec<u8>>,
+        chunk_size: usize,
+        fetches: Arc<Mutex<Vec<(u32, u32)>>>,
+    }
+
+    impl ChunkSource for Counting {
+        fn fetch(&self, file: u32, chunk: u32, len: usize) -> io::Result<Vec<u8>> {
+            self.fetches.lock().unwrap().push((file, chunk));
+            let data = &self.files[file as usize];
+            let start = (chunk as usize * self.chunk_size).min(data.len());
+            Ok(data[start..(start + len).min(data.len())].to_vec())
+        }
+    }
+
+    #[test]
+    fn chunked_files_fetch_each_chunk_once_and_read_across_chunks() {
+        let data: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        let fetches = Arc::new(Mutex::new(Vec::new()));
+        let cache = ChunkCache::new(Counting {
+            files: vec![data.clone()],
+            chunk_size: 64,
+            fetches: fetches.clone(),
+        });
+        let file = ChunkedFile::new(cache.clone(), 0, data.len(), 64);
+        assert_eq!(file.read_bytes(10..20).unwrap().as_slice(), &data[10..20]);
+        assert_eq!(file.read_bytes(60..200).unwrap().as_slice(), &data[60..200]);
+        assert_eq!(
+            file.read_bytes(960..1000).unwrap().as_slice(),
+            &data[960..1000]
+        );
+        assert_eq!(file.read_bytes(0..1000).unwrap().as_slice(), &data[..]);
+        assert!(file.read_bytes(5..5).unwrap().is_empty());
+        assert!(file.read_bytes(990..1001).is_err());
+        // Chunks 0..=3 for the first two reads, 15 for the third, the rest for the whole file:
+        // 16 chunks, each fetched once.
+        let mut seen = fetches.lock().unwrap().clone();
+        assert_eq!(seen.len(), 16);
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 16);
+        assert_eq!(cache.fetched_bytes(), 1000);
+        assert_eq!(cache.touched().len(), 16);
+    }
+
+    #[test]
+    fn a_chunk_of_the_wrong_size_is_an_error_not_a_misread() {
+        let cache = ChunkCache::new(Counting {
+            files: vec![vec![1; 100]],
+            chunk_size: 64,
+            fetches: Arc::default(),
+        });
+        // The manifest says 128 bytes, so chunk 1 should be 64 bytes, but only 36 come.
+        let file = ChunkedFile::new(cache, 0, 128, 64);
+        assert!(file.read_bytes(0..10).is_ok());
+        let error = file.read_bytes(70..80).unwrap_err();
+        assert!(error.to_string().contains("rebuild the site"), "{error}");
     }
 }

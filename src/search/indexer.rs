@@ -18,13 +18,17 @@ use super::bundle::{MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEAR
 use super::catalog::{
     CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel, humanize_slug, kind_label,
 };
+use super::directory::{ChunkCache, ChunkSource};
 use super::schema::{Fields, build_schema, register_tokenizers, stemming_language};
-use super::{RUNTIME_WASM, SearchDoc, SearchError};
+use super::{RUNTIME_WASM, SearchDoc, SearchError, SearchIndex, SearchRequest};
 
 /// Memory the writer may fill before it writes a segment (all segments are merged at the end).
 const WRITER_MEMORY: usize = 256 * 1024 * 1024;
 /// Hex digits of SHA-256 in content-addressed file names (80 bits).
 const HASH_HEX_LEN: usize = 20;
+/// Bytes a chunk of an index file holds (see `chunk_size_for`).
+const CHUNK: usize = 16 * 1024;
+const STORE_CHUNK: usize = 8 * 1024;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -73,13 +77,23 @@ pub fn build_index_with_tag_labels(
     };
     let (runtime, runtime_bytes) = add("runtime", "wasm", RUNTIME_WASM.to_vec());
     let (catalog_name, catalog_len) = add("catalog", "json", catalog_bytes);
-    let index = index_files
-        .into_iter()
-        .map(|(name, bytes)| {
-            let (file, bytes) = add("", "bin", bytes);
-            ManifestFile { name, file, bytes }
+    let index: Vec<ManifestFile> = index_files
+        .iter()
+        .map(|(name, bytes)| ManifestFile {
+            name: name.clone(),
+            hash: content_hash(bytes),
+            bytes: bytes.len() as u64,
+            chunk_size: chunk_size_for(name) as u64,
         })
         .collect();
+    let contents: Vec<Vec<u8>> = index_files.into_values().collect();
+    let hot = hot_chunks(&index, &contents, &catalog)?;
+    for (file, bytes) in index.iter().zip(&contents) {
+        for (number, chunk) in bytes.chunks(file.chunk_size as usize).enumerate() {
+            let name = file.chunk_file(number as u32);
+            files.insert(format!("{SEARCH_DIR}/{name}"), chunk.to_vec());
+        }
+    }
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         runtime,
@@ -87,6 +101,7 @@ pub fn build_index_with_tag_labels(
         catalog: catalog_name,
         catalog_bytes: catalog_len,
         index,
+        hot,
         doc_count: sorted.len() as u64,
     };
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
@@ -94,6 +109,48 @@ pub fn build_index_with_tag_labels(
     manifest_bytes.push(b'\n');
     files.insert(MANIFEST_PATH.to_owned(), manifest_bytes);
     Ok(files.into_iter().collect())
+}
+
+/// Chunk size of an index file. The document store is read a few kilobytes at a time, at
+/// random (one block per result shown), so its chunks are small; the rest is read in longer
+/// runs (postings, term dictionary blocks, columns), where fewer requests serve better.
+fn chunk_size_for(name: &str) -> usize {
+    if name.ends_with(".store") {
+        STORE_CHUNK
+    } else {
+        CHUNK
+    }
+}
+
+/// What opening the index and counting every filter reads: the chunks a reader fetches up
+/// front, found by doing just that on the built index and noting each chunk read.
+fn hot_chunks(
+    index: &[ManifestFile],
+    contents: &[Vec<u8>],
+    catalog: &Catalog,
+) -> Result<Vec<[u32; 2]>, SearchError> {
+    struct InMemory(Vec<Vec<u8>>, Vec<usize>);
+    impl ChunkSource for InMemory {
+        fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
+            let start = chunk as usize * self.1[file as usize];
+            Ok(self.0[file as usize][start..start + len].to_vec())
+        }
+    }
+    let cache = ChunkCache::new(InMemory(
+        contents.to_vec(),
+        index.iter().map(|f| f.chunk_size as usize).collect(),
+    ));
+    let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;
+    // Every filter's counts over every testimony, and no result (so no stored document).
+    opened.search(&SearchRequest {
+        offset: usize::MAX / 2,
+        ..SearchRequest::default()
+    })?;
+    Ok(cache
+        .touched()
+        .into_iter()
+        .map(|(file, chunk)| [file, chunk])
+        .collect())
 }
 
 fn content_hash(bytes: &[u8]) -> String {

@@ -23,12 +23,12 @@ pub fn open_output_dir(output_dir: &Path) -> Result<SearchIndex, SearchError> {
     })?;
     let manifest = Manifest::parse(&manifest_bytes)?;
     let search_dir = output_dir.join(SEARCH_DIR);
-    SearchIndex::from_manifest(&manifest, |name| {
+    let shown = output_dir.display().to_string();
+    SearchIndex::from_manifest(&manifest, move |name| {
         let path = search_dir.join(name);
         std::fs::read(&path).map_err(|error| {
             SearchError::new(format!(
-                "the search index in {} is incomplete: cannot read {} ({error}). Rebuild the site.",
-                output_dir.display(),
+                "the search index in {shown} is incomplete: cannot read {} ({error}). Rebuild the site.",
                 path.display()
             ))
         })

@@ -33,7 +33,7 @@ pub use bundle::{MANIFEST_PATH, Manifest, ManifestFile};
 #[cfg(feature = "native")]
 pub use catalog::kind_label;
 pub use catalog::{Catalog, CatalogSchool, FacetLabel, SchoolMatch};
-pub use directory::StaticDirectory;
+pub use directory::{ChunkCache, ChunkSource, ChunkedFile, StaticDirectory};
 pub use query::SearchIndex;
 pub use schema::{stemming_language, supported_languages};
 

@@ -6,8 +6,10 @@
 //! facet terms; each filter's counts are computed with the *other* filters applied.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::directory::FileHandle;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
 };
@@ -17,9 +19,9 @@ use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
 };
 
-use super::bundle::{Manifest, parse_catalog};
+use super::bundle::{Manifest, ManifestFile, parse_catalog};
 use super::catalog::{Catalog, FacetLabel, SchoolMatch, SchoolMatcher};
-use super::directory::StaticDirectory;
+use super::directory::{ChunkCache, ChunkSource, ChunkedFile, StaticDirectory};
 use super::schema::{Fields, names, register_tokenizers};
 use super::{
     FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
@@ -40,6 +42,8 @@ pub struct SearchIndex {
     fields: Fields,
     catalog: Catalog,
     matcher: SchoolMatcher,
+    /// Where the index's chunks are kept, when it is read in chunks.
+    chunks: Option<Arc<ChunkCache>>,
 }
 
 /// The filters a request can have, one facet field each.
@@ -114,20 +118,75 @@ impl SearchIndex {
             fields,
             catalog,
             matcher,
+            chunks: None,
         })
     }
 
-    /// Opens an index given its manifest and a way to read the files the manifest names.
+    /// Bytes of index chunks fetched so far (beyond those given up front): what a reader's
+    /// queries have downloaded.
+    pub fn fetched_bytes(&self) -> u64 {
+        self.chunks
+            .as_ref()
+            .map_or(0, |cache| cache.fetched_bytes())
+    }
+
+    /// Every chunk read so far, as (file number in the manifest, chunk number).
+    pub fn chunks_read(&self) -> std::collections::BTreeSet<(u32, u32)> {
+        self.chunks
+            .as_ref()
+            .map(|cache| cache.touched())
+            .unwrap_or_default()
+    }
+
+    /// Opens the index a manifest describes, reading the catalog and each chunk (when a query
+    /// first needs it) by its file name through `read`.
     pub fn from_manifest(
         manifest: &Manifest,
-        mut read: impl FnMut(&str) -> Result<Vec<u8>, SearchError>,
+        read: impl Fn(&str) -> Result<Vec<u8>, SearchError> + Send + Sync + 'static,
     ) -> Result<SearchIndex, SearchError> {
-        let catalog = parse_catalog(&read(&manifest.catalog)?)?;
-        let mut files = Vec::with_capacity(manifest.index.len());
-        for file in &manifest.index {
-            files.push((file.name.clone(), read(&file.file)?));
+        struct ByName<F> {
+            files: Vec<ManifestFile>,
+            read: F,
         }
-        SearchIndex::open(StaticDirectory::from_bytes(files), catalog)
+        impl<F> ChunkSource for ByName<F>
+        where
+            F: Fn(&str) -> Result<Vec<u8>, SearchError> + Send + Sync + 'static,
+        {
+            fn fetch(&self, file: u32, chunk: u32, _len: usize) -> std::io::Result<Vec<u8>> {
+                let file = self.files.get(file as usize).ok_or_else(|| {
+                    std::io::Error::other("the search index names a file it does not have")
+                })?;
+                (self.read)(&file.chunk_file(chunk))
+                    .map_err(|error| std::io::Error::other(error.message().to_owned()))
+            }
+        }
+        let catalog = parse_catalog(&read(&manifest.catalog)?)?;
+        let source = ByName {
+            files: manifest.index.clone(),
+            read,
+        };
+        SearchIndex::from_chunks(&manifest.index, catalog, ChunkCache::new(source))
+    }
+
+    /// Opens an index whose files (the manifest's `index`) are read chunk by chunk through
+    /// `cache`, each chunk fetched the first time a read touches it.
+    pub fn from_chunks(
+        files: &[ManifestFile],
+        catalog: Catalog,
+        cache: Arc<ChunkCache>,
+    ) -> Result<SearchIndex, SearchError> {
+        let handles = files.iter().enumerate().map(|(number, file)| {
+            let handle: Arc<dyn FileHandle> = Arc::new(ChunkedFile::new(
+                cache.clone(),
+                number as u32,
+                file.bytes as usize,
+                file.chunk_size as usize,
+            ));
+            (file.name.clone(), handle)
+        });
+        let mut index = SearchIndex::open(StaticDirectory::from_handles(handles), catalog)?;
+        index.chunks = Some(cache);
+        Ok(index)
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -179,11 +238,14 @@ impl SearchIndex {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
+        // Past the last result there is nothing to show (and a huge offset must not overflow
+        // the collector's arithmetic).
+        let offset = request.offset.min(self.doc_count() as usize);
         let searcher = self.reader.searcher();
         let mut results = SearchResults {
             query: request.query.clone(),
             total: 0,
-            offset: request.offset,
+            offset,
             results: Vec::new(),
             school: None,
             unknown_school: None,
@@ -276,7 +338,7 @@ impl SearchIndex {
                 facet_handles.push((index, facet_collector.add_collector(facet_for(*dim))));
             }
         }
-        let top = TopDocs::with_limit(limit).and_offset(request.offset);
+        let top = TopDocs::with_limit(limit).and_offset(offset);
         let (hits, total, mut facet_fruit): (Vec<(f32, DocAddress)>, usize, _) = if text_query
             .is_some()
         {

@@ -3,11 +3,17 @@
 //!
 //! Protocol (all strings UTF-8, all JSON):
 //!
-//! 1. For each index file of the manifest: `ptr = tm_alloc(len)`, copy the bytes there,
-//!    `tm_add_file(name_ptr, name_len, ptr, len)` — the runtime takes ownership of the bytes.
-//! 2. `tm_open(catalog_ptr, catalog_len)` with the catalog file's bytes.
+//! 1. For each of the manifest's `hot` chunks, fetched ahead: `ptr = tm_alloc(len)`, copy the
+//!    bytes there, `tm_add_chunk(file, chunk, ptr, len)` — the runtime takes ownership.
+//! 2. `tm_open(manifest_ptr, manifest_len, catalog_ptr, catalog_len)` with the manifest's and
+//!    the catalog's bytes.
 //! 3. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
 //!    `tm_suggest_schools(request_ptr, request_len)` with `{"text": "...", "limit": 8}`.
+//!
+//! The runtime imports one function, `env.tm_fetch(file, chunk, ptr, len) -> i32`: JS fetches
+//! chunk `chunk` of index file `file` (synchronously: a Web Worker may), writes its `len` bytes
+//! at `ptr` and returns 0, or returns 1 when it cannot. It is called during `tm_search` the
+//! first time a query reads a chunk that is not cached yet, and must not call the runtime.
 //!
 //! Every call but `tm_alloc`/`tm_free` returns 0 on success and 1 on failure, and leaves its
 //! answer — the result, or `{"error": "..."}` — as JSON at `tm_output_ptr()` for
@@ -19,12 +25,40 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
-use super::bundle::parse_catalog;
-use super::{SearchError, SearchIndex, SearchRequest, StaticDirectory};
+use super::bundle::{Manifest, parse_catalog};
+use super::directory::{ChunkCache, ChunkSource};
+use super::{SearchError, SearchIndex, SearchRequest};
+
+#[link(wasm_import_module = "env")]
+unsafe extern "C" {
+    /// Writes chunk `chunk` of index file `file` (`len` bytes) at `ptr`; 0 on success.
+    fn tm_fetch(file: u32, chunk: u32, ptr: *mut u8, len: usize) -> i32;
+}
+
+/// Chunks fetched by the worker through `tm_fetch`.
+struct Worker;
+
+impl ChunkSource for Worker {
+    fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut bytes = vec![0; len];
+        // SAFETY: `bytes` is `len` writable bytes; JS writes at most `len` there and does not
+        // call back into the runtime.
+        let status = unsafe { tm_fetch(file, chunk, bytes.as_mut_ptr(), len) };
+        if status == 0 {
+            Ok(bytes)
+        } else {
+            Err(std::io::Error::other(
+                "a part of the search index could not be downloaded; check the connection and \
+                 try again",
+            ))
+        }
+    }
+}
 
 #[derive(Default)]
 struct Runtime {
-    pending: Vec<(String, Vec<u8>)>,
+    /// Chunks given ahead of `tm_open`: (file, chunk, bytes).
+    pending: Vec<(u32, u32, Vec<u8>)>,
     index: Option<SearchIndex>,
     output: Vec<u8>,
 }
@@ -100,7 +134,7 @@ pub extern "C" fn tm_alloc(len: usize) -> *mut u8 {
     ptr
 }
 
-/// Frees memory from `tm_alloc` that was not handed to `tm_add_file`.
+/// Frees memory from `tm_alloc` that was not handed to `tm_add_chunk`.
 ///
 /// # Safety
 /// `ptr` and `len` must come from one `tm_alloc(len)` call, and be freed once.
@@ -112,21 +146,18 @@ pub unsafe extern "C" fn tm_free(ptr: *mut u8, len: usize) {
     }
 }
 
-/// Adds one index file. Takes ownership of `data` (from `tm_alloc(data_len)`, filled);
-/// `name` stays the caller's.
+/// Adds one chunk fetched ahead. Takes ownership of `data` (from `tm_alloc(data_len)`, filled).
 ///
 /// # Safety
-/// `name_ptr..+name_len` must be readable; `data_ptr`/`data_len` must be one filled
-/// `tm_alloc(data_len)` allocation not used again by the caller.
+/// `data_ptr`/`data_len` must be one filled `tm_alloc(data_len)` allocation not used again by
+/// the caller.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn tm_add_file(
-    name_ptr: *const u8,
-    name_len: usize,
+pub unsafe extern "C" fn tm_add_chunk(
+    file: u32,
+    chunk: u32,
     data_ptr: *mut u8,
     data_len: usize,
 ) -> i32 {
-    // SAFETY: per the contract above.
-    let name = unsafe { input(name_ptr, name_len) };
     let data = if data_ptr.is_null() {
         Vec::new()
     } else {
@@ -134,29 +165,48 @@ pub unsafe extern "C" fn tm_add_file(
         unsafe { Vec::from_raw_parts(data_ptr, data_len, data_len) }
     };
     RUNTIME.with_borrow_mut(|runtime| {
-        let result = match std::str::from_utf8(name) {
-            Ok(name) if !name.is_empty() => {
-                runtime.pending.push((name.to_owned(), data));
-                Ok(())
-            }
-            _ => Err(SearchError::new("an index file name is empty or not UTF-8")),
-        };
-        answer(runtime, result)
+        runtime.pending.push((file, chunk, data));
+        answer(runtime, Ok(()))
     })
 }
 
-/// Opens the index from the files added so far and the catalog given here.
+/// Opens the index the manifest describes, with the chunks added so far and the catalog.
 ///
 /// # Safety
-/// `catalog_ptr..+catalog_len` must be readable.
+/// `manifest_ptr..+manifest_len` and `catalog_ptr..+catalog_len` must be readable.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn tm_open(catalog_ptr: *const u8, catalog_len: usize) -> i32 {
+pub unsafe extern "C" fn tm_open(
+    manifest_ptr: *const u8,
+    manifest_len: usize,
+    catalog_ptr: *const u8,
+    catalog_len: usize,
+) -> i32 {
     // SAFETY: per the contract above.
-    let catalog = unsafe { input(catalog_ptr, catalog_len) };
+    let (manifest, catalog) = unsafe {
+        (
+            input(manifest_ptr, manifest_len),
+            input(catalog_ptr, catalog_len),
+        )
+    };
     RUNTIME.with_borrow_mut(|runtime| {
-        let files = std::mem::take(&mut runtime.pending);
-        let result = parse_catalog(catalog).and_then(|catalog| {
-            let index = SearchIndex::open(StaticDirectory::from_bytes(files), catalog)?;
+        let chunks = std::mem::take(&mut runtime.pending);
+        let result = Manifest::parse(manifest).and_then(|manifest| {
+            let catalog = parse_catalog(catalog)?;
+            let cache = ChunkCache::new(Worker);
+            for (file, chunk, bytes) in chunks {
+                let expected = manifest
+                    .index
+                    .get(file as usize)
+                    .map(|f| f.chunk_len(chunk));
+                if expected != Some(bytes.len()) {
+                    return Err(SearchError::new(
+                        "a downloaded part of the search index does not match its manifest; \
+                         reload the page",
+                    ));
+                }
+                cache.insert(file, chunk, bytes);
+            }
+            let index = SearchIndex::from_chunks(&manifest.index, catalog, cache)?;
             let opened = Opened {
                 doc_count: index.doc_count(),
                 catalog: index.catalog().clone(),
@@ -226,7 +276,7 @@ pub extern "C" fn tm_output_len() -> usize {
 
 /// getrandom's "custom" backend (selected by build.rs with `--cfg getrandom_backend="custom"`).
 /// The runtime only reads an index and never needs random numbers; saying "unsupported" keeps
-/// it deterministic and free of JS imports. getrandom 0.3 and 0.4 both call this symbol, with
+/// it deterministic and free of randomness imports. getrandom 0.3 and 0.4 both call this symbol, with
 /// layout-identical error types.
 ///
 /// # Safety

@@ -3,11 +3,13 @@
 //
 //   node tests/js/run_worker.mjs <worker.js> <output dir> '<JSON array of messages>'
 //
-// The worker sees a `self` with fetch() (serving files from the output folder, like a static
-// host), postMessage() and WebAssembly: what a browser's worker scope gives it. After the
+// The worker sees a `self` with fetch() and a synchronous XMLHttpRequest (both serving files
+// from the output folder, like a static host), postMessage() and WebAssembly: what a browser's
+// worker scope gives it. After the
 // messages, the runtime's exports are also called directly with bad input, which must give
 // error JSON, never a trap. Used by tests/search_runtime_node.rs.
 
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -28,10 +30,32 @@ async function fakeFetch(url) {
   }
 }
 
+/* Synchronous GETs only, as the worker makes them for chunks a query needs. */
+class FakeXMLHttpRequest {
+  open(method, url, async) {
+    if (method !== 'GET' || async !== false) throw new Error('only synchronous GETs are served');
+    this.url = url;
+  }
+  send() {
+    const { pathname } = new URL(this.url);
+    fetched.push(pathname);
+    const file = path.join(outputDir, ...decodeURIComponent(pathname).split('/').filter(Boolean));
+    try {
+      const bytes = readFileSync(file);
+      this.status = 200;
+      this.response = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    } catch {
+      this.status = 404;
+      this.response = null;
+    }
+  }
+}
+
 const answers = [];
 let waiting = null;
 const scope = {
   fetch: fakeFetch,
+  XMLHttpRequest: FakeXMLHttpRequest,
   WebAssembly,
   location: { href: `${ORIGIN}/search/` },
   postMessage(message) {
@@ -62,6 +86,7 @@ function send(message) {
 const started = performance.now();
 const ready = await send({ type: 'init', id: 0, manifest: `${ORIGIN}/search/manifest.json` });
 const loadMs = performance.now() - started;
+const fetchedAtInit = fetched.length;
 const replies = [];
 const timings = [];
 for (const message of messages) {
@@ -74,7 +99,7 @@ for (const message of messages) {
 const manifest = JSON.parse(await readFile(path.join(outputDir, 'search', 'manifest.json'), 'utf8'));
 const wasmBytes = await readFile(path.join(outputDir, 'search', manifest.runtime));
 const module = await WebAssembly.compile(wasmBytes);
-const { exports } = await WebAssembly.instantiate(module, {});
+const { exports } = await WebAssembly.instantiate(module, { env: { tm_fetch: () => 1 } });
 function callRaw(name, bytes) {
   const ptr = exports.tm_alloc(bytes.length);
   new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
@@ -92,8 +117,8 @@ function callRaw(name, bytes) {
 const enc = (s) => new TextEncoder().encode(s);
 const robustness = {
   search_before_open: callRaw('tm_search', enc('{"query":"bus"}')),
-  open_bad_catalog: callRaw('tm_open', enc('not json')),
-  open_without_files: callRaw('tm_open', await readFile(path.join(outputDir, 'search', manifest.catalog))),
+  open_bad_manifest: callRaw('tm_open', enc('not json')),
+  open_catalog_as_manifest: callRaw('tm_open', await readFile(path.join(outputDir, 'search', manifest.catalog))),
   search_invalid_utf8: callRaw('tm_search', new Uint8Array([0xff, 0xfe, 0x00])),
   suggest_bad_json: callRaw('tm_suggest_schools', enc('{"text": 3}')),
 };
@@ -105,6 +130,7 @@ console.log(JSON.stringify({
   imports: WebAssembly.Module.imports(module),
   exports: WebAssembly.Module.exports(module).map((e) => e.name),
   fetched,
+  fetched_at_init: fetchedAtInit,
   load_ms: loadMs,
   query_ms: timings,
 }));

@@ -14,9 +14,14 @@
  *   {type: "suggestions", id, schools}      ([SchoolMatch])
  *   {type: "error", id, message}
  *
- * The runtime exports plain C functions (src/search/wasm.rs): tm_alloc/tm_free, tm_add_file,
+ * The runtime exports plain C functions (src/search/wasm.rs): tm_alloc/tm_free, tm_add_chunk,
  * tm_open, tm_search, tm_suggest_schools, and tm_output_ptr/tm_output_len for the JSON answer.
- * It imports nothing.
+ *
+ * The index comes in chunks (search/<hash>.<n>.bin, see src/search/bundle.rs). The worker
+ * downloads the manifest's "hot" chunks up front, in parallel; the runtime asks for any other
+ * chunk the first time a query reads it, through its one import, env.tm_fetch, which this
+ * worker answers with a synchronous same-origin request (allowed in workers). Chunks are
+ * content-addressed and cached by the browser, and the runtime keeps each one it has.
  */
 'use strict';
 
@@ -78,39 +83,78 @@
     return answer;
   }
 
+  function chunkUrl(base, file, number) {
+    return new URL(file.hash + '.' + number + '.bin', base).href;
+  }
+
+  function chunkLength(file, number) {
+    return Math.min(file.chunk_size, file.bytes - number * file.chunk_size);
+  }
+
+  /* env.tm_fetch: fills `len` bytes at `ptr` with a chunk the runtime needs now. */
+  function fetcher(state) {
+    return function (fileNumber, number, ptr, len) {
+      try {
+        var file = state.manifest.index[fileNumber];
+        if (!file || chunkLength(file, number) !== len) return 1;
+        var request = new scope.XMLHttpRequest();
+        request.open('GET', chunkUrl(state.base, file, number), false);
+        request.responseType = 'arraybuffer';
+        request.send();
+        if (request.status !== 200 || !request.response || request.response.byteLength !== len) {
+          return 1;
+        }
+        new Uint8Array(state.exports.memory.buffer, ptr, len).set(new Uint8Array(request.response));
+        return 0;
+      } catch (error) {
+        return 1;
+      }
+    };
+  }
+
   function load() {
     if (loading) return loading;
     if (!manifestUrl) return Promise.reject(new Error('The search was not started.'));
     loading = fetchManifest(manifestUrl).then(function (manifest) {
-      if (!manifest || manifest.format !== 1) {
+      if (!manifest || manifest.format !== 2) {
         throw new Error('The search index has a format this page does not know. Reload the page.');
       }
       var base = new URL(manifestUrl, scope.location ? scope.location.href : undefined);
       var url = function (file) { return new URL(file, base).href; };
+      var state = { manifest: manifest, base: base, exports: null };
       var runtime = fetchBytes(url(manifest.runtime), 'search program').then(function (bytes) {
-        return scope.WebAssembly.instantiate(bytes, {});
+        return scope.WebAssembly.instantiate(bytes, { env: { tm_fetch: fetcher(state) } });
       });
       var catalog = fetchBytes(url(manifest.catalog), 'list of schools');
-      var files = Promise.all(manifest.index.map(function (file) {
-        return fetchBytes(url(file.file), 'search index').then(function (bytes) {
-          return { name: file.name, bytes: new Uint8Array(bytes) };
+      var hot = Promise.all(manifest.hot.map(function (pair) {
+        var file = manifest.index[pair[0]];
+        if (!file) throw new Error('The search index is damaged. Reload the page.');
+        return fetchBytes(chunkUrl(base, file, pair[1]), 'search index').then(function (bytes) {
+          return { file: pair[0], number: pair[1], bytes: new Uint8Array(bytes) };
         });
       }));
-      return Promise.all([runtime, catalog, files]).then(function (parts) {
+      return Promise.all([runtime, catalog, hot]).then(function (parts) {
         var exports = parts[0].instance.exports;
-        parts[2].forEach(function (file) {
-          var name = encoder.encode(file.name);
-          var data = copyIn(exports, file.bytes); /* ownership passes to the runtime */
-          var namePtr = copyIn(exports, name);
-          var status;
-          try {
-            status = exports.tm_add_file(namePtr, name.length, data, file.bytes.length);
-          } finally {
-            exports.tm_free(namePtr, name.length);
+        state.exports = exports;
+        parts[2].forEach(function (chunk) {
+          var data = copyIn(exports, chunk.bytes); /* ownership passes to the runtime */
+          if (exports.tm_add_chunk(chunk.file, chunk.number, data, chunk.bytes.length) !== 0) {
+            throw new Error(output(exports).error);
           }
-          if (status !== 0) throw new Error(output(exports).error);
         });
-        var ready = call(exports, 'tm_open', new Uint8Array(parts[1]));
+        var manifestBytes = encoder.encode(JSON.stringify(manifest));
+        var catalogBytes = new Uint8Array(parts[1]);
+        var manifestPtr = copyIn(exports, manifestBytes);
+        var catalogPtr = copyIn(exports, catalogBytes);
+        var status;
+        try {
+          status = exports.tm_open(manifestPtr, manifestBytes.length, catalogPtr, catalogBytes.length);
+        } finally {
+          exports.tm_free(manifestPtr, manifestBytes.length);
+          exports.tm_free(catalogPtr, catalogBytes.length);
+        }
+        var ready = output(exports);
+        if (status !== 0) throw new Error(ready.error || 'The search index could not be opened.');
         return { exports: exports, ready: ready };
       });
     });
