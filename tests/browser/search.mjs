@@ -2,7 +2,7 @@
 // result links, types SECOND into the search box, reads them again, and reports what changed in
 // the address bar and history, console problems, and what the browser downloaded.
 // Usage: node search.mjs BASE_URL FIRST SECOND ; prints one JSON object.
-import { launch, collectProblems, countBytes } from './common.mjs';
+import { launch, collectProblems, countBytes, waitForAnswer } from './common.mjs';
 
 const [base, first, second] = process.argv.slice(2);
 const { browser, context } = await launch(base);
@@ -15,8 +15,7 @@ const status = () => page.textContent('#search-status');
 const started = Date.now();
 const url = `${base}search/?q=${encodeURIComponent(first)}`;
 await page.goto(url);
-await page.waitForSelector('#search-app[data-state="ready"]', { timeout: 30000 });
-await page.waitForFunction(() => /found|No testimon/i.test(document.getElementById('search-status').textContent), null, { timeout: 30000 });
+await waitForAnswer(page);
 const firstQueryMs = Date.now() - started;
 const firstLinks = await links();
 const firstStatus = await status();
@@ -42,7 +41,7 @@ await page.goto(base);
 await page.fill('form.search-form input[name="q"]', first);
 await page.press('form.search-form input[name="q"]', 'Enter');
 await page.waitForURL(`${base}search/`);
-await page.waitForFunction(() => /found|No testimon/i.test(document.getElementById('search-status').textContent), null, { timeout: 30000 });
+await waitForAnswer(page);
 const fromHome = { url: page.url(), links: await links(),
   stored: await page.evaluate(() => sessionStorage.getItem('testimony.q')) };
 

@@ -1,6 +1,7 @@
 //! The test suite: one binary, each module a theme, each test running the real `testimony`
 //! binary on a fixture site copied into a temporary directory.
 
+mod a11y;
 mod browser;
 mod build;
 mod common;

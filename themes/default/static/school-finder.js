@@ -23,10 +23,13 @@
     return n + ' ' + (n === 1 ? one : many);
   }
 
-  function sameOrigin(href) {
+  /* schools.json gives each school's address under the configured base_url; the link keeps
+     only its path, on the site being read, so that a preview or local copy of the site links
+     to its own pages and a link never leaves the site. */
+  function onThisSite(href) {
     try {
       var u = new URL(href, document.baseURI);
-      return u.origin === window.location.origin ? u.href : null;
+      return new URL(u.pathname, window.location.origin).href;
     } catch (e) {
       return null;
     }
@@ -37,7 +40,7 @@
     var out = [];
     data.forEach(function (s) {
       if (!s || typeof s.name !== 'string') return;
-      var href = sameOrigin(s.url);
+      var href = onThisSite(s.url);
       if (!href) return;
       var names = [{ text: s.name, label: '' }];
       (Array.isArray(s.aliases) ? s.aliases : []).forEach(function (a) {

@@ -14,8 +14,9 @@
  *                              the URL of search/manifest.json, data-worker the worker's URL
  *   #search-form               the form (role=search); submitting runs the search
  *   #search-q                  <input type="search" name="q">
- *   #search-school             school filter text box (typeahead, typos tolerated)
- *   #search-school-suggestions <ul> of matching schools, each a <button data-slug>
+ *   #search-school             school filter box (typos tolerated): a combobox whose
+ *                              aria-activedescendant names the suggestion the arrow keys reach
+ *   #search-school-suggestions its listbox: <ul role="listbox"> of <li role="option" data-slug>
  *   #search-school-facets      schools in the current results with counts: <ul> of
  *                              <button data-slug> (shown when no school is chosen)
  *   #search-school-chosen      shows the school filter in force; #search-school-clear removes it
@@ -359,25 +360,52 @@
     search(false);
   }
 
+  /* The school box is a combobox (WAI-ARIA "list autocomplete"): focus stays in the box, the
+     arrow keys move the active suggestion (aria-activedescendant), Enter chooses it, Escape
+     closes the list (or, closed, empties the box). */
+  var active = -1;
+  function suggestions() {
+    return Array.prototype.slice.call(suggestionList.querySelectorAll('[role="option"]'));
+  }
+
+  function setActive(index) {
+    var options = suggestions();
+    active = index >= 0 && index < options.length ? index : -1;
+    options.forEach(function (option, i) {
+      option.setAttribute('aria-selected', i === active ? 'true' : 'false');
+    });
+    if (active < 0) {
+      schoolInput.removeAttribute('aria-activedescendant');
+      return;
+    }
+    schoolInput.setAttribute('aria-activedescendant', options[active].id);
+    options[active].scrollIntoView({ block: 'nearest' });
+  }
+
   function showSuggestions(schools) {
     while (suggestionList.firstChild) suggestionList.removeChild(suggestionList.firstChild);
-    schools.forEach(function (s) {
-      var li = el('li');
+    schools.forEach(function (s, i) {
       var extra = ' (' + s.count + ')';
       if (s.matched) {
         extra = (s.matched_as === 'former_name' ? ' – formerly ' : ' – also known as ') +
           s.matched + extra;
       }
-      li.appendChild(schoolButton(s.slug, s.name, extra));
-      suggestionList.appendChild(li);
+      var option = el('li', 'search-suggestion', s.name);
+      option.id = 'search-school-option-' + i;
+      option.setAttribute('role', 'option');
+      option.setAttribute('data-slug', s.slug);
+      option.appendChild(el('span', 'search-chip-extra', extra));
+      suggestionList.appendChild(option);
     });
     suggestionList.hidden = schools.length === 0;
     schoolInput.setAttribute('aria-expanded', schools.length ? 'true' : 'false');
+    setActive(-1);
   }
 
   var suggestTimer = null;
   var suggestId = 0;
-  function suggestSoon() {
+  /* Asks for the schools matching the box; `first` makes the first of them active. */
+  function suggestSoon(first) {
     window.clearTimeout(suggestTimer);
     var text = schoolInput.value.trim();
     if (!text || !state.ready) {
@@ -388,9 +416,10 @@
       var id = ask({ type: 'suggest', text: text, limit: 8 }, function (message) {
         if (id !== suggestId) return;
         showSuggestions(message.type === 'suggestions' ? message.schools : []);
+        if (first === true) setActive(0);
       });
       suggestId = id;
-    }, 120);
+    }, first === true ? 0 : 120);
   }
 
   form.addEventListener('submit', function (event) {
@@ -407,35 +436,38 @@
   q.addEventListener('input', searchSoon);
   schoolInput.addEventListener('input', suggestSoon);
   schoolInput.addEventListener('keydown', function (event) {
-    if (event.key === 'ArrowDown' && !suggestionList.hidden) {
+    var open = !suggestionList.hidden;
+    var count = suggestions().length;
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      var first = suggestionList.querySelector('button');
-      if (first) first.focus();
+      if (!open) {
+        suggestSoon(true);
+      } else if (event.key === 'ArrowDown') {
+        setActive(active + 1 < count ? active + 1 : 0);
+      } else {
+        setActive(active > 0 ? active - 1 : count - 1);
+      }
+    } else if (event.key === 'Enter' && open && active >= 0) {
+      event.preventDefault();
+      chooseSchool(suggestions()[active].getAttribute('data-slug'));
     } else if (event.key === 'Escape') {
-      showSuggestions([]);
+      if (open) {
+        showSuggestions([]);
+      } else {
+        schoolInput.value = '';
+      }
     }
   });
-  suggestionList.addEventListener('keydown', function (event) {
-    var buttons = Array.prototype.slice.call(suggestionList.querySelectorAll('button'));
-    var at = buttons.indexOf(document.activeElement);
-    if (at < 0) return;
-    if (event.key === 'ArrowDown' && at + 1 < buttons.length) {
-      event.preventDefault();
-      buttons[at + 1].focus();
-    } else if (event.key === 'ArrowUp') {
-      event.preventDefault();
-      (at > 0 ? buttons[at - 1] : schoolInput).focus();
-    } else if (event.key === 'Escape') {
-      showSuggestions([]);
-      schoolInput.focus();
-    }
+  schoolInput.addEventListener('blur', function () {
+    showSuggestions([]);
+  });
+  /* A pointer on a suggestion must not take focus from the box (which would close the list). */
+  suggestionList.addEventListener('mousedown', function (event) {
+    event.preventDefault();
   });
   suggestionList.addEventListener('click', function (event) {
-    var button = event.target.closest('button[data-slug]');
-    if (button) {
-      chooseSchool(button.getAttribute('data-slug'));
-      q.focus();
-    }
+    var option = event.target.closest('[role="option"]');
+    if (option) chooseSchool(option.getAttribute('data-slug'));
   });
   schoolFacets.addEventListener('click', function (event) {
     var button = event.target.closest('button[data-slug]');
