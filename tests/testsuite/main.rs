@@ -5,6 +5,7 @@ mod a11y;
 mod browser;
 mod build;
 mod common;
+mod deploy;
 mod errors;
 mod hostile;
 mod safety;
