@@ -108,7 +108,7 @@ fn build_runtime() -> Result<(), String> {
             "--cfg\x1fgetrandom_backend=\"custom\"",
         )
         // A small, fast runtime: whole-program optimisation, no debug info or symbols.
-        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "s")
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
         .env("CARGO_PROFILE_RELEASE_LTO", "true")
         .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false")

@@ -156,6 +156,9 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
     if url.contains(['?', '#', ' ']) {
         return Err("must not contain `?`, `#` or spaces".to_string());
     }
+    if rest.contains("//") {
+        return Err("has `//` in its path; write each `/` once".to_string());
+    }
     if url.ends_with('/') {
         Ok(url.to_string())
     } else {
@@ -187,5 +190,8 @@ mod tests {
             "https://example.org/archive/"
         );
         assert!(normalize_base_url("example.org").is_err());
+        // A doubled slash would give every link a path the host does not have.
+        assert!(normalize_base_url("https://example.org/archive//").is_err());
+        assert!(normalize_base_url("https://example.org//").is_err());
     }
 }

@@ -71,6 +71,8 @@ pub struct Renderer<'a> {
     site: SiteView<'a>,
     /// Static files, and their fingerprinted copies under `assets/`.
     pub assets: Vec<OutputFile>,
+    /// Whether rendered pages still need minifying (see `Renderer::new`).
+    minify_pages: bool,
 }
 
 impl<'a> Renderer<'a> {
@@ -78,13 +80,29 @@ impl<'a> Renderer<'a> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(
-            theme
-                .templates
-                .iter()
-                .map(|(name, text)| (name.as_str(), text.as_str())),
-        )
-        .map_err(|error| template_error("the theme's templates cannot be read", &error))?;
+        // HTML templates are minified once here, with their Tera syntax kept, instead of every
+        // page after rendering: the same compact pages at a fraction of the cost. A template
+        // whose Tera tags the minifier would move (a `{% if %}` between attributes, say) is
+        // kept as written, and then every page is minified after rendering instead.
+        let mut minify_pages = false;
+        let templates: Vec<(&str, String)> = theme
+            .templates
+            .iter()
+            .map(|(name, text)| {
+                if !name.ends_with(".html") {
+                    return (name.as_str(), text.clone());
+                }
+                let minified = minify_template(text);
+                if template_tags(&minified) == template_tags(text) {
+                    (name.as_str(), minified)
+                } else {
+                    minify_pages = true;
+                    (name.as_str(), text.clone())
+                }
+            })
+            .collect();
+        tera.add_raw_templates(templates.iter().map(|(name, text)| (*name, text.as_str())))
+            .map_err(|error| template_error("the theme's templates cannot be read", &error))?;
 
         let mut assets = Vec::new();
         let mut urls = HashMap::new();
@@ -95,7 +113,21 @@ impl<'a> Renderer<'a> {
             assets.push(OutputFile::new(fingerprinted, bytes.clone()));
         }
         tera.register_function("asset_url", AssetUrl { urls });
-        Ok(Renderer { tera, site, assets })
+        Ok(Renderer {
+            tera,
+            site,
+            assets,
+            minify_pages,
+        })
+    }
+
+    /// A rendered HTML page as it is written: minified, if its templates were not.
+    pub fn finish_html(&self, html: String) -> Vec<u8> {
+        if self.minify_pages {
+            minify_html::minify(html.as_bytes(), &minify_config())
+        } else {
+            html.into_bytes()
+        }
     }
 
     pub fn site(&self) -> &SiteView<'a> {
@@ -126,6 +158,74 @@ impl<'a> Renderer<'a> {
             .render(template, &context)
             .map_err(|error| template_error(&format!("the template `{template}` failed"), &error))
     }
+}
+
+/// An HTML template, minified by minify-html with its `{{ }}`, `{% %}` and `{# #}` kept.
+fn minify_template(text: &str) -> String {
+    let mut cfg = minify_config();
+    cfg.preserve_brace_template_syntax = true;
+    String::from_utf8_lossy(&minify_html::minify(text.as_bytes(), &cfg)).into_owned()
+}
+
+fn minify_config() -> minify_html::Cfg {
+    let mut cfg = minify_html::Cfg::new();
+    cfg.keep_html_and_head_opening_tags = true;
+    cfg.keep_closing_tags = true;
+    cfg.keep_input_type_text_attr = true;
+    cfg
+}
+
+/// A template's `{{ }}`, `{% %}` and `{# #}`: those in text, in order, and all of them, sorted.
+/// Minifying may reorder an element's attributes (moving the tags inside their values along
+/// with them) but must change neither.
+#[derive(Debug, PartialEq, Eq)]
+struct TemplateTags<'t> {
+    in_text: Vec<&'t str>,
+    all: Vec<&'t str>,
+}
+
+fn template_tags(text: &str) -> TemplateTags<'_> {
+    let mut tags = TemplateTags {
+        in_text: Vec::new(),
+        all: Vec::new(),
+    };
+    let (mut in_element, mut quote) = (false, None);
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let close = match (c, chars.peek().map(|&(_, next)| next)) {
+            ('{', Some('{')) => Some("}}"),
+            ('{', Some('%')) => Some("%}"),
+            ('{', Some('#')) => Some("#}"),
+            _ => None,
+        };
+        if let Some(close) = close {
+            let end = text[at + 2..]
+                .find(close)
+                .map_or(text.len(), |end| at + 2 + end + 2);
+            let tag = &text[at..end];
+            tags.all.push(tag);
+            if !in_element {
+                tags.in_text.push(tag);
+            }
+            while chars.peek().is_some_and(|&(next, _)| next < end) {
+                chars.next();
+            }
+            continue;
+        }
+        match (in_element, quote, c) {
+            (false, _, '<') => {
+                in_element = chars
+                    .peek()
+                    .is_some_and(|&(_, next)| next.is_ascii_alphabetic() || next == '/');
+            }
+            (true, Some(open), c) if c == open => quote = None,
+            (true, None, '"' | '\'') => quote = Some(c),
+            (true, None, '>') => in_element = false,
+            _ => {}
+        }
+    }
+    tags.all.sort_unstable();
+    tags
 }
 
 /// Tera's escaping, but leaving `/` alone: it needs no escaping in HTML or XML, and URLs stay
@@ -186,4 +286,42 @@ fn template_error(what: &str, error: &dyn std::error::Error) -> Diagnostic {
         source = cause.source();
     }
     Diagnostic::error("themes", message).hint("check the template named above")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_tags_are_found_in_order() {
+        let text = r#"<a href="{{ url }}">{% if x %}{# note #}y{% endif %}</a>{ not a tag }"#;
+        let tags = template_tags(text);
+        assert_eq!(tags.in_text, ["{% if x %}", "{# note #}", "{% endif %}"]);
+        assert_eq!(
+            tags.all,
+            ["{# note #}", "{% endif %}", "{% if x %}", "{{ url }}"]
+        );
+    }
+
+    #[test]
+    fn minifying_a_template_keeps_its_tags_unless_they_sit_between_attributes() {
+        let safe = "<p class=\"x\">\n    {% if a %}\n      <b>{{ a }}</b>\n    {% endif %}\n</p>\n";
+        let minified = minify_template(safe);
+        assert_eq!(template_tags(&minified), template_tags(safe));
+        assert!(minified.len() < safe.len(), "{minified}");
+        // The minifier reads `{% if %}` between attributes as attributes and moves it.
+        let unsafe_template = "<a href=\"/\"{% if a %} aria-current=\"page\"{% endif %}>x</a>";
+        let minified = minify_template(unsafe_template);
+        assert_ne!(template_tags(&minified), template_tags(unsafe_template));
+    }
+
+    #[test]
+    fn every_built_in_template_is_minified_once_not_every_page() {
+        for (name, text) in &Theme::built_in().templates {
+            if name.ends_with(".html") {
+                let minified = minify_template(text);
+                assert_eq!(template_tags(&minified), template_tags(text), "{name}");
+            }
+        }
+    }
 }

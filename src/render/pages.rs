@@ -92,8 +92,10 @@ impl<'a> SiteWriter<'a> {
         fields: T,
     ) -> Result<(), RenderError> {
         let html = self.renderer.page(template, section, title, path, fields)?;
-        self.sink
-            .put(&format!("{path}index.html"), &minify(&html))?;
+        self.sink.put(
+            &format!("{path}index.html"),
+            &self.renderer.finish_html(html),
+        )?;
         self.sitemap
             .lock()
             .expect("no page panicked while holding the sitemap")
@@ -466,7 +468,9 @@ impl<'a> SiteWriter<'a> {
         let html = self
             .renderer
             .page("404.html", "404", "Page not found", "404.html", ())?;
-        Ok(self.sink.put("404.html", &minify(&html))?)
+        Ok(self
+            .sink
+            .put("404.html", &self.renderer.finish_html(html))?)
     }
 
     fn feed(
@@ -610,11 +614,4 @@ struct Merged<L: Serialize, E: Serialize> {
     list: L,
     #[serde(flatten)]
     extra: E,
-}
-
-fn minify(html: &str) -> Vec<u8> {
-    let mut cfg = minify_html::Cfg::new();
-    cfg.keep_html_and_head_opening_tags = true;
-    cfg.keep_closing_tags = true;
-    minify_html::minify(html.as_bytes(), &cfg)
 }

@@ -122,8 +122,10 @@ fn chunk_size_for(name: &str) -> usize {
     }
 }
 
-/// What opening the index and counting every filter reads: the chunks a reader fetches up
-/// front, found by doing just that on the built index and noting each chunk read.
+/// What opening the index and looking a word up reads (file footers, term dictionary indexes,
+/// the document store's skip index): the chunks a reader fetches up front, found by doing just
+/// that on the built index and noting each chunk read. Postings, columns and stored documents
+/// come later, as a query needs them.
 fn hot_chunks(
     index: &[ManifestFile],
     contents: &[Vec<u8>],
@@ -141,9 +143,9 @@ fn hot_chunks(
         index.iter().map(|f| f.chunk_size as usize).collect(),
     ));
     let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;
-    // Every filter's counts over every testimony, and no result (so no stored document).
+    // A word no testimony has: every text field's dictionary is opened, nothing more.
     opened.search(&SearchRequest {
-        offset: usize::MAX / 2,
+        query: "qqqqqqqqqq".into(),
         ..SearchRequest::default()
     })?;
     Ok(cache

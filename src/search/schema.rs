@@ -114,7 +114,7 @@ pub fn build_schema(stemming: Option<&str>) -> Schema {
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
 
     let mut builder = Schema::builder();
-    builder.add_u64_field(names::ID, INDEXED | STORED | FAST);
+    builder.add_u64_field(names::ID, INDEXED | STORED);
     builder.add_text_field(names::URL, STORED);
     builder.add_text_field(names::TITLE, stored_text.clone());
     builder.add_text_field(names::BODY, stored_text);

@@ -384,6 +384,30 @@ fn a_site_theme_overrides_single_templates_and_static_files() {
 }
 
 #[test]
+fn pages_are_minified_whatever_the_site_theme_writes() {
+    let site = TestSite::basic();
+    site.build();
+    let built_in = site.output("support/index.html");
+    assert!(built_in.starts_with("<!doctype html><html lang=\"en\"><head><meta charset=utf-8>"));
+    assert!(!built_in.contains("\n  <"), "{built_in}");
+    // Tera tags between attributes cannot be minified in the template: the pages are
+    // minified after rendering instead, and come out right.
+    site.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}\n  <p class=\"custom\"\n     \
+         {% if page.title == \"Support\" %} data-support=\"yes\"{% endif %}>\n    \
+         Custom page: {{ page.title }}\n  </p>\n{% endblock %}",
+    );
+    site.build();
+    let custom = site.output("support/index.html");
+    assert!(
+        custom.contains("<p class=custom data-support=yes>Custom page: Support</p>"),
+        "{custom}"
+    );
+    assert!(!custom.contains("\n  <"), "{custom}");
+}
+
+#[test]
 fn feeds_sitemap_and_robots_are_well_formed() {
     let site = TestSite::basic();
     site.build();
