@@ -43,9 +43,12 @@ pub fn parse(file: &SourceFile) -> Result<SchoolRegistry, Vec<Diagnostic>> {
     let mut seen_slugs: BTreeMap<String, String> = BTreeMap::new();
 
     for entry in raw {
-        let (line, column) = find_line(file, &entry.name);
+        // Only a mistake needs the position: looking it up for every school of a long registry
+        // would read the file once a school.
+        let position = || find_line(file, &entry.name);
         let name = entry.name.trim().to_string();
         if name.is_empty() {
+            let (line, column) = position();
             errors.push(file.error_at(line, column, "a school has an empty `name`"));
             continue;
         }
@@ -63,6 +66,7 @@ pub fn parse(file: &SourceFile) -> Result<SchoolRegistry, Vec<Diagnostic>> {
             None => slug::slugify(&name),
         };
         if let Some(other) = seen_names.insert(match_key(&name), name.clone()) {
+            let (line, column) = position();
             errors.push(
                 file.error_at(
                     line,
@@ -75,6 +79,7 @@ pub fn parse(file: &SourceFile) -> Result<SchoolRegistry, Vec<Diagnostic>> {
             );
         }
         if let Some(other) = seen_slugs.insert(slug.clone(), name.clone()) {
+            let (line, column) = position();
             errors.push(
                 file.error_at(
                     line,

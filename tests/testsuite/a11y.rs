@@ -3,49 +3,18 @@
 //! alone (tests/browser/keyboard.mjs). Skipped loudly, like the other browser tests, where
 //! Chromium or Node is missing, unless TESTIMONY_REQUIRE_BROWSER is set.
 
-use std::process::Command;
-use std::sync::Once;
-
 use serde_json::Value;
 
 use crate::browser::{run_script, serve, unavailable};
-use crate::common::{TestSite, repo_root};
+use crate::common::TestSite;
 
 /// A query of the demo archive that finds testimonies at more than one school.
 const QUERY: &str = "locker";
 
-/// `true` when these tests cannot run: no browser, or axe-core not installable (`npm ci` in
-/// tests/browser installs it beside playwright-core; an older install may lack it).
-fn skipped() -> bool {
-    if unavailable().is_some() {
-        return true;
-    }
-    static INSTALL: Once = Once::new();
-    let dir = repo_root().join("tests/browser");
-    INSTALL.call_once(|| {
-        if !dir.join("node_modules/axe-core").exists() {
-            let _ = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .status();
-        }
-    });
-    if dir.join("node_modules/axe-core").exists() {
-        return false;
-    }
-    let why = "axe-core could not be installed (npm ci in tests/browser)";
-    assert!(
-        std::env::var_os("TESTIMONY_REQUIRE_BROWSER").is_none(),
-        "browser tests are required here, but {why}"
-    );
-    eprintln!("\n*** SKIPPED an accessibility test: {why} ***\n");
-    true
-}
-
 /// Runs `node tests/browser/SCRIPT BASE_URL QUERY` on the demo archive served with
 /// netlify.toml's headers; `None` when the browser tests cannot run here.
 fn run_on_demo(script: &str) -> Option<Value> {
-    if skipped() {
+    if unavailable().is_some() {
         return None;
     }
     let site = TestSite::demo();

@@ -25,16 +25,22 @@ pub fn unavailable() -> Option<String> {
     } else if Command::new("node").arg("--version").output().is_err() {
         Some("Node.js was not found".to_string())
     } else {
+        // Every package the scripts use (an older install may lack one added since).
+        let missing = || {
+            ["playwright-core", "axe-core"]
+                .into_iter()
+                .find(|package| !dir.join("node_modules").join(package).exists())
+        };
         INSTALL.call_once(|| {
-            if !dir.join("node_modules/playwright-core").exists() {
+            if missing().is_some() {
                 let _ = Command::new("npm")
                     .args(["ci", "--no-audit", "--no-fund"])
                     .current_dir(&dir)
                     .status();
             }
         });
-        (!dir.join("node_modules/playwright-core").exists())
-            .then(|| "playwright-core could not be installed (npm ci in tests/browser)".to_string())
+        missing()
+            .map(|package| format!("{package} could not be installed (npm ci in tests/browser)"))
     };
     if let Some(why) = &reason {
         assert!(
