@@ -140,6 +140,7 @@
     }
     state.ready = true;
     state.docCount = message.doc_count;
+    state.catalog = message.catalog;
     app.setAttribute('data-state', 'ready');
     list.removeAttribute('aria-busy');
     search(false);
@@ -160,8 +161,26 @@
   }
 
   /* Runs the search; `append` adds the next page to the list. */
+  /* What an empty search answers, from the catalog: every filter with its count over the
+     whole archive. No need to open the index (which, on a big archive, means downloading). */
+  function catalogAnswer() {
+    var c = state.catalog;
+    return {
+      query: '', total: state.docCount, offset: 0, results: [], school: null,
+      unknown_school: null, school_suggestions: [], warnings: [],
+      facets: { school: [], kind: c.kinds, region: c.regions, tag: c.tags, year: c.years }
+    };
+  }
+
   function search(append) {
     if (!state.ready) return;
+    if (!append && state.catalog && isEmpty(request(0))) {
+      state.lastId = null; /* any answer still on its way is out of date */
+      list.removeAttribute('aria-busy');
+      state.offset = 0;
+      show(catalogAnswer(), false);
+      return;
+    }
     var offset = append ? state.offset + PAGE : 0;
     var id = ask({ type: 'search', request: request(offset) }, function (message) {
       if (id !== state.lastId) return; /* a newer search has been asked for */
