@@ -18,6 +18,8 @@ pub mod content;
 #[cfg(feature = "native")]
 pub mod diagnostics;
 #[cfg(feature = "native")]
+pub mod incremental;
+#[cfg(feature = "native")]
 pub mod init;
 #[cfg(feature = "native")]
 pub mod links;

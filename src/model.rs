@@ -169,6 +169,11 @@ pub struct PublicTestimony {
     pub body_text: String,
 }
 
+/// The archive's order of testimonies: newest first (published date, then id).
+pub fn newest_first(a: &PublicTestimony, b: &PublicTestimony) -> std::cmp::Ordering {
+    b.published.cmp(&a.published).then(b.id.cmp(&a.id))
+}
+
 /// When it happened: a year or a range of years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Period {
@@ -229,7 +234,7 @@ impl Archive {
         mut updates: Vec<Update>,
         mut pages: Vec<Page>,
     ) -> Archive {
-        testimonies.sort_by(|a, b| b.published.cmp(&a.published).then(b.id.cmp(&a.id)));
+        testimonies.sort_by(newest_first);
         updates.sort_by(|a, b| b.date.cmp(&a.date).then(a.slug.cmp(&b.slug)));
         pages.sort_by(|a, b| a.slug.cmp(&b.slug));
         Archive {

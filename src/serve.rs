@@ -1,5 +1,6 @@
 //! `testimony serve`: builds the site into a temporary folder, serves it on 127.0.0.1 at the
-//! root path, rebuilds when `content/` or `themes/` change, and reloads open pages. A mistake in
+//! root path, rebuilds when `content/` or `themes/` change (only what an edit of testimonies
+//! needs, see `incremental`), and reloads open pages. A mistake in
 //! a file never stops the server: it is printed in the terminal and shown as the page, and
 //! fixing the file brings the site back.
 
@@ -10,11 +11,13 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::site::{self, BuildError, BuildOptions};
+use crate::diagnostics::plural;
+use crate::incremental::{Changes, Engine};
+use crate::site::{BuildError, BuildOptions};
 
 /// The reload client's address. It exists only while serving: built sites never carry it.
 const RELOAD_SCRIPT: &str = "/__testimony/reload.js";
@@ -56,22 +59,31 @@ pub fn serve(site_dir: &Path, port: u16) -> Result<(), String> {
         output_dir: shared.output.clone(),
         base_url: Some(format!("http://127.0.0.1:{port}/")),
     };
-    rebuild(&options, &shared);
+    let mut engine = Engine::new(options);
+    rebuild(&mut engine, &Changes::Everything, &shared);
     println!(
         "Serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
         site_dir.display()
     );
 
     let (sender, receiver) = mpsc::channel();
+    let site = site_dir.to_path_buf();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        // Reading files (as every build does) is no change: rebuilding on it would never end.
-        if event.is_ok_and(|event| !matches!(event.kind, notify::EventKind::Access(_))) {
-            let _ = sender.send(());
-        }
+        let changes = match event {
+            // Reading files (as every build does) is no change: rebuilding on it would never end.
+            Ok(event) if matches!(event.kind, notify::EventKind::Access(_)) => return,
+            Ok(event) if !event.need_rescan() && !event.paths.is_empty() => {
+                Changes::of_paths(&site, event.paths)
+            }
+            _ => Changes::Everything,
+        };
+        let _ = sender.send(changes);
     })
     .map_err(|error| format!("cannot watch the site for changes: {error}"))?;
+    // Watching the site's real path makes events name files the same way whatever `--site` was.
+    let watched = fs::canonicalize(site_dir).unwrap_or_else(|_| site_dir.to_path_buf());
     for dir in ["content", "themes"] {
-        let path = site_dir.join(dir);
+        let path = watched.join(dir);
         if path.is_dir() {
             watcher
                 .watch(&path, RecursiveMode::Recursive)
@@ -80,10 +92,12 @@ pub fn serve(site_dir: &Path, port: u16) -> Result<(), String> {
     }
     let rebuilder = Arc::clone(&shared);
     thread::spawn(move || {
-        while receiver.recv().is_ok() {
+        while let Ok(mut changes) = receiver.recv() {
             // Editors write a file in several steps: wait for them to settle.
-            while receiver.recv_timeout(Duration::from_millis(50)).is_ok() {}
-            rebuild(&options, &rebuilder);
+            while let Ok(more) = receiver.recv_timeout(Duration::from_millis(50)) {
+                changes.merge(more);
+            }
+            rebuild(&mut engine, &changes, &rebuilder);
         }
     });
 
@@ -96,18 +110,27 @@ pub fn serve(site_dir: &Path, port: u16) -> Result<(), String> {
     Ok(())
 }
 
-fn rebuild(options: &BuildOptions, shared: &Shared) {
-    let started = Instant::now();
-    let error = match site::build(options) {
-        Ok(report) => {
-            for warning in report.warnings.clone().sorted() {
+fn rebuild(engine: &mut Engine, changes: &Changes, shared: &Shared) {
+    let error = match engine.rebuild(changes) {
+        Ok(rebuilt) => {
+            for warning in rebuilt.warnings.clone().sorted() {
                 eprintln!("{warning}\n");
             }
-            println!(
-                "Built {} published testimonies in {} ms.",
-                report.counts.approved,
-                started.elapsed().as_millis()
+            let ms = rebuilt.elapsed.as_millis();
+            let published = testimonies(rebuilt.counts.approved, "published");
+            let files = format!(
+                "{} written, {} deleted",
+                plural(rebuilt.files_written, "file"),
+                rebuilt.files_deleted
             );
+            if rebuilt.incremental {
+                println!(
+                    "Rebuilt {} in {ms} ms (incremental): {published}, {files}.",
+                    testimonies(rebuilt.files_read, "changed")
+                );
+            } else {
+                println!("Built {published} in {ms} ms (full build): {files}.");
+            }
             None
         }
         Err(BuildError::Content(diagnostics)) => Some(diagnostics.to_string()),
@@ -120,6 +143,16 @@ fn rebuild(options: &BuildOptions, shared: &Shared) {
     state.generation += 1;
     state.error = error;
     shared.changed.notify_all();
+}
+
+/// "1 changed testimony", "2 changed testimonies".
+fn testimonies(count: usize, what: &str) -> String {
+    let noun = if count == 1 {
+        "testimony"
+    } else {
+        "testimonies"
+    };
+    format!("{count} {what} {noun}")
 }
 
 /// Answers one connection: one request, then the connection closes. A dev server on the

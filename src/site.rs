@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::model::Archive;
+use crate::model::{Archive, PublicTestimony};
 use crate::output::{self, OutputError, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::{self, RenderError, Renderer, Sink, views::SiteView};
@@ -91,37 +91,41 @@ impl Timer {
 }
 
 /// What the search index receives: the public view of each published testimony.
-fn search_docs(archive: &Archive) -> Vec<SearchDoc> {
-    let root = archive.config.root();
+pub(crate) fn search_docs(archive: &Archive) -> Vec<SearchDoc> {
     archive
         .testimonies
         .iter()
-        .map(|testimony| SearchDoc {
-            id: testimony.id,
-            title: testimony.title.clone(),
-            url: format!("{root}testimonies/{}/", testimony.id),
-            published: testimony.published.to_string(),
-            schools: testimony
-                .schools
-                .iter()
-                .map(|&id| {
-                    let school = archive.schools.get(id);
-                    SearchSchool {
-                        slug: school.slug.clone(),
-                        name: school.name.clone(),
-                        aliases: school.aliases.clone(),
-                        former_names: school.former_names.clone(),
-                        kind: school.kind.slug().to_string(),
-                        region: school.region.clone(),
-                    }
-                })
-                .collect(),
-            tags: testimony.tags.clone(),
-            year: testimony.period.map(|period| u64::from(period.from)),
-            body_text: testimony.body_text.clone(),
-            content_warnings: testimony.content_warnings.clone(),
-        })
+        .map(|testimony| search_doc(archive, testimony))
         .collect()
+}
+
+/// The search index's view of one published testimony.
+pub(crate) fn search_doc(archive: &Archive, testimony: &PublicTestimony) -> SearchDoc {
+    SearchDoc {
+        id: testimony.id,
+        title: testimony.title.clone(),
+        url: format!("{}testimonies/{}/", archive.config.root(), testimony.id),
+        published: testimony.published.to_string(),
+        schools: testimony
+            .schools
+            .iter()
+            .map(|&id| {
+                let school = archive.schools.get(id);
+                SearchSchool {
+                    slug: school.slug.clone(),
+                    name: school.name.clone(),
+                    aliases: school.aliases.clone(),
+                    former_names: school.former_names.clone(),
+                    kind: school.kind.slug().to_string(),
+                    region: school.region.clone(),
+                }
+            })
+            .collect(),
+        tags: testimony.tags.clone(),
+        year: testimony.period.map(|period| u64::from(period.from)),
+        body_text: testimony.body_text.clone(),
+        content_warnings: testimony.content_warnings.clone(),
+    }
 }
 
 /// Checks everything and writes nothing.

@@ -17,7 +17,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::lint::Lint;
 use crate::markdown;
-use crate::model::{Archive, SchoolRegistry};
+use crate::model::{Archive, PublicTestimony, SchoolRegistry};
 use source::SourceFile;
 use testimony::{Status, TestimonyRecord};
 
@@ -40,6 +40,15 @@ pub struct StatusCounts {
 /// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
 /// error means no archive. `base_url`, when given, replaces the one in site.yaml.
 pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {
+    load_keeping_files(site_dir, base_url).map(|(loaded, _)| loaded)
+}
+
+/// As [`load`], also handing back what each testimony file gave, so that a rebuild may read
+/// again only the files that changed (see `crate::incremental`).
+pub fn load_keeping_files(
+    site_dir: &Path,
+    base_url: Option<&str>,
+) -> Result<(Loaded, TestimonyFiles), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let reader = Reader { site_dir };
     let content = site_dir.join("content");
@@ -72,13 +81,13 @@ pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnosti
         }
     }
     let root = config.root();
-    let (testimonies, counts) = load_testimonies(
-        &reader,
-        &content.join("testimonies"),
-        &config,
-        &registry,
-        &mut diagnostics,
-    );
+    let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
+    let mut files: BTreeMap<PathBuf, TestimonyFile> = reader
+        .each_markdown(&content.join("testimonies"), &mut diagnostics, |file, _| {
+            Ok(check_testimony(file, &config, &registry, &lint))
+        })
+        .into_iter()
+        .collect();
     let updates = reader.each_markdown(&content.join("updates"), &mut diagnostics, |file, stem| {
         posts::parse_update(file, stem, &root)
     });
@@ -86,10 +95,17 @@ pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnosti
         posts::parse_page(file, stem, &root)
     });
     check_unique_page_slugs(&pages, &mut diagnostics);
+    // What the rest of the content found, testimony files apart.
+    let other = diagnostics.clone();
+    let counts = check_testimony_files(&files, &mut diagnostics);
 
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
+    let testimonies = files
+        .values_mut()
+        .filter_map(|file| file.as_mut().ok()?.public.take())
+        .collect();
     let support_html = markdown::render_trusted(&config.support, &root);
     let archive = Archive::new(
         config,
@@ -102,39 +118,101 @@ pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnosti
             .collect(),
         pages.into_iter().map(|(_, page)| page).collect(),
     );
-    Ok(Loaded {
+    let loaded = Loaded {
         archive,
         warnings: diagnostics,
         counts,
+    };
+    Ok((loaded, TestimonyFiles { lint, files, other }))
+}
+
+/// What the testimony files gave, by file as shown to volunteers, in the order they are read.
+pub struct TestimonyFiles {
+    /// The identifying-details lint, set up with the registry's school names.
+    pub lint: Lint,
+    pub files: BTreeMap<PathBuf, TestimonyFile>,
+    /// What the rest of `content/` found: warnings only, since the load succeeded.
+    pub other: Diagnostics,
+}
+
+/// One testimony file, read and checked: its mistakes, or what it holds.
+pub type TestimonyFile = Result<CheckedTestimony, Vec<Diagnostic>>;
+
+/// A testimony file that passed its own checks (duplicate ids are checked across files).
+#[derive(Debug)]
+pub struct CheckedTestimony {
+    pub id: u64,
+    pub status: Status,
+    id_line: usize,
+    id_line_text: String,
+    /// Warnings of the lint (a pending testimony's findings).
+    pub findings: Vec<Diagnostic>,
+    /// The public view, for an approved testimony, until the archive takes it.
+    pub public: Option<PublicTestimony>,
+}
+
+/// Reads and checks the testimony at `path` (relative to `site_dir`, as shown to volunteers).
+pub fn read_testimony(
+    site_dir: &Path,
+    path: &Path,
+    config: &SiteConfig,
+    registry: &SchoolRegistry,
+    lint: &Lint,
+) -> TestimonyFile {
+    let file = Reader { site_dir }
+        .read(&site_dir.join(path))
+        .map_err(|d| vec![d])?;
+    check_testimony(&file, config, registry, lint)
+}
+
+fn check_testimony(
+    file: &SourceFile,
+    config: &SiteConfig,
+    registry: &SchoolRegistry,
+    lint: &Lint,
+) -> TestimonyFile {
+    let mut record = TestimonyRecord::parse(file, config, registry)?;
+    let findings = record.lint(file, lint);
+    if findings.iter().any(Diagnostic::is_error) {
+        return Err(findings);
+    }
+    Ok(CheckedTestimony {
+        id: record.id,
+        status: record.status,
+        id_line: record.id_line,
+        id_line_text: std::mem::take(&mut record.id_line_text),
+        findings,
+        public: record.publish(),
     })
 }
 
-fn load_testimonies(
-    reader: &Reader,
-    dir: &Path,
-    config: &SiteConfig,
-    registry: &SchoolRegistry,
+/// Adds each file's mistakes and findings to `diagnostics`, and an error for each id used by
+/// an earlier file too; counts the testimonies of each status.
+pub fn check_testimony_files(
+    files: &BTreeMap<PathBuf, TestimonyFile>,
     diagnostics: &mut Diagnostics,
-) -> (Vec<crate::model::PublicTestimony>, StatusCounts) {
-    let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
-    let records = reader.each_markdown(dir, diagnostics, |file, _| {
-        let record = TestimonyRecord::parse(file, config, registry)?;
-        let findings = record.lint(file, &lint);
-        if findings.iter().any(Diagnostic::is_error) {
-            return Err(findings);
-        }
-        Ok((record, findings))
-    });
-    let mut first_use: BTreeMap<u64, PathBuf> = BTreeMap::new();
+) -> StatusCounts {
+    let mut first_use: BTreeMap<u64, &Path> = BTreeMap::new();
     let mut counts = StatusCounts::default();
-    let mut public = Vec::new();
-    let next_free = records.iter().map(|(_, (r, _))| r.id).max().unwrap_or(0) + 1;
-    for (path, (record, warnings)) in records {
-        diagnostics.extend(warnings);
-        if let Some(first) = first_use.get(&record.id) {
+    let next_free = files
+        .values()
+        .filter_map(|file| Some(file.as_ref().ok()?.id))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for (path, file) in files {
+        let checked = match file {
+            Ok(checked) => checked,
+            Err(errors) => {
+                diagnostics.extend(errors.iter().cloned());
+                continue;
+            }
+        };
+        diagnostics.extend(checked.findings.iter().cloned());
+        if let Some(first) = first_use.get(&checked.id) {
             diagnostics.push(
-                Diagnostic::error(path.clone(), format!("the id {} is used twice", record.id))
-                    .at_line(record.id_line, 1, &record.id_line_text)
+                Diagnostic::error(path.clone(), format!("the id {} is used twice", checked.id))
+                    .at_line(checked.id_line, 1, &checked.id_line_text)
                     .hint(format!(
                         "{} has it too; give this testimony the next free id, {next_free}",
                         first.display()
@@ -142,16 +220,15 @@ fn load_testimonies(
             );
             continue;
         }
-        first_use.insert(record.id, path);
-        match record.status {
+        first_use.insert(checked.id, path);
+        match checked.status {
             Status::Approved => counts.approved += 1,
             Status::Pending => counts.pending += 1,
             Status::Rejected => counts.rejected += 1,
             Status::Withdrawn => counts.withdrawn += 1,
         }
-        public.extend(record.publish());
     }
-    (public, counts)
+    counts
 }
 
 fn check_unique_page_slugs(pages: &[(PathBuf, crate::model::Page)], diagnostics: &mut Diagnostics) {

@@ -38,11 +38,38 @@ pub fn page_count(archive: &Archive) -> u64 {
     testimonies + pages(archive.testimonies.len()) + schools + tags + fixed
 }
 
+/// Which of the site's pages and feeds to render.
+pub trait Selection: Sync {
+    /// Whether to render the file at `path` (relative to the output root, e.g.
+    /// `schools/x/index.html`). Every page and feed of the site is asked about, rendered or
+    /// not; data files (`schools.json`, the sitemap, `robots.txt`) are always rendered.
+    fn wants(&self, path: &str) -> bool;
+}
+
+/// Every page and feed.
+pub struct Everything;
+
+impl Selection for Everything {
+    fn wants(&self, _: &str) -> bool {
+        true
+    }
+}
+
 /// Renders every page, feed and data file of the site into `sink`.
 pub fn render_all(
     archive: &Archive,
     renderer: &Renderer,
     sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    render_selected(archive, renderer, sink, &Everything)
+}
+
+/// As [`render_all`], rendering only the pages and feeds `selection` wants.
+pub fn render_selected(
+    archive: &Archive,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    selection: &dyn Selection,
 ) -> Result<(), RenderError> {
     let site = SiteWriter {
         archive,
@@ -50,6 +77,7 @@ pub fn render_all(
         renderer,
         root: renderer.site().root.clone(),
         sink,
+        selection,
         sitemap: Mutex::new(Vec::new()),
     };
     site.home()?;
@@ -70,6 +98,7 @@ struct SiteWriter<'a> {
     renderer: &'a Renderer<'a>,
     root: String,
     sink: &'a dyn Sink,
+    selection: &'a dyn Selection,
     sitemap: Mutex<Vec<SitemapEntry>>,
 }
 
@@ -91,11 +120,29 @@ impl<'a> SiteWriter<'a> {
         lastmod: Option<String>,
         fields: T,
     ) -> Result<(), RenderError> {
+        if self.skipped(path, &lastmod) {
+            return Ok(());
+        }
         let html = self.renderer.page(template, section, title, path, fields)?;
         self.sink.put(
             &format!("{path}index.html"),
             &self.renderer.finish_html(html),
         )?;
+        self.add_to_sitemap(path, lastmod);
+        Ok(())
+    }
+
+    /// Whether the page at `path` is left unrendered; it stays in the sitemap all the same.
+    /// Asked before a page's view is built, which costs more than the question.
+    fn skipped(&self, path: &str, lastmod: &Option<String>) -> bool {
+        if self.selection.wants(&format!("{path}index.html")) {
+            return false;
+        }
+        self.add_to_sitemap(path, lastmod.clone());
+        true
+    }
+
+    fn add_to_sitemap(&self, path: &str, lastmod: Option<String>) {
         self.sitemap
             .lock()
             .expect("no page panicked while holding the sitemap")
@@ -103,7 +150,6 @@ impl<'a> SiteWriter<'a> {
                 loc: format!("{}{path}", self.archive.config.base_url),
                 lastmod,
             });
-        Ok(())
     }
 
     fn view(&self, testimony: &'a PublicTestimony) -> TestimonyView<'a> {
@@ -132,19 +178,22 @@ impl<'a> SiteWriter<'a> {
             .enumerate()
             .try_for_each(|(index, chunk)| {
                 let number = index + 1;
+                let path = page_url(base, number);
+                let lastmod = chunk.first().map(|t| t.published.to_string());
+                if self.skipped(&path, &lastmod) {
+                    return Ok(());
+                }
                 let url_base = format!("{}{base}", self.root);
                 let list = ListFields {
                     testimonies: chunk.iter().map(|t| self.view(t)).collect(),
                     pager: PagerView::new(&url_base, number, total_pages),
                     total: testimonies.len(),
                 };
-                let path = page_url(base, number);
                 let page_title = if number == 1 {
                     title.to_string()
                 } else {
                     format!("{title} (page {number} of {total_pages})")
                 };
-                let lastmod = chunk.first().map(|t| t.published.to_string());
                 self.html(
                     &path,
                     template,
@@ -215,6 +264,10 @@ impl<'a> SiteWriter<'a> {
             .par_iter()
             .try_for_each(|testimony| {
                 let path = format!("testimonies/{}/", testimony.id);
+                let lastmod = Some(testimony.published.to_string());
+                if self.skipped(&path, &lastmod) {
+                    return Ok(());
+                }
                 let fields = One {
                     testimony: self.view(testimony),
                 };
@@ -223,7 +276,7 @@ impl<'a> SiteWriter<'a> {
                     "testimony.html",
                     "testimony",
                     &testimony.title,
-                    Some(testimony.published.to_string()),
+                    lastmod,
                     fields,
                 )
             })
@@ -303,13 +356,16 @@ impl<'a> SiteWriter<'a> {
                     testimonies,
                     || SchoolFields { school: view() },
                 )?;
-                let feed = self.feed(
-                    &format!("{} — {}", school.name, self.archive.config.title),
-                    &format!("{base}atom.xml"),
-                    &base,
-                    testimonies,
-                );
-                self.feed_file(&format!("{base}atom.xml"), feed)?;
+                let feed_path = format!("{base}atom.xml");
+                if self.selection.wants(&feed_path) {
+                    let feed = self.feed(
+                        &format!("{} — {}", school.name, self.archive.config.title),
+                        &feed_path,
+                        &base,
+                        testimonies,
+                    );
+                    self.feed_file(&feed_path, feed)?;
+                }
                 Ok(SchoolRecord {
                     name: &school.name,
                     slug: &school.slug,
@@ -431,6 +487,9 @@ impl<'a> SiteWriter<'a> {
                 .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone()),
             entries,
         };
+        if !self.selection.wants("updates/atom.xml") {
+            return Ok(());
+        }
         self.feed_file("updates/atom.xml", feed)
     }
 
@@ -465,6 +524,9 @@ impl<'a> SiteWriter<'a> {
     }
 
     fn not_found(&self) -> Result<(), RenderError> {
+        if !self.selection.wants("404.html") {
+            return Ok(());
+        }
         let html = self
             .renderer
             .page("404.html", "404", "Page not found", "404.html", ())?;

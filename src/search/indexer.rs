@@ -59,41 +59,69 @@ pub fn build_index_with_tag_labels(
         )));
     }
 
-    let index_files = write_index(&sorted, stemming)?;
+    let index_files = write_index(&sorted, stemming)?
+        .into_iter()
+        .map(|(name, bytes)| (content_hash(&bytes), name, bytes))
+        .collect();
     let catalog = build_catalog(&sorted, language, stemming, tag_labels);
-    let catalog_bytes = serde_json::to_vec(&catalog)
-        .map_err(|error| SearchError::new(format!("cannot write the search catalog: {error}")))?;
+    let bundled = bundle(index_files, &catalog, &|_| false)?;
+    Ok(bundled.files.into_iter().collect())
+}
 
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut add = |stem: &str, extension: &str, bytes: Vec<u8>| -> (String, u64) {
-        let name = if stem.is_empty() {
-            format!("{}.{extension}", content_hash(&bytes))
-        } else {
-            format!("{stem}.{}.{extension}", content_hash(&bytes))
-        };
-        let len = bytes.len() as u64;
-        files.insert(format!("{SEARCH_DIR}/{name}"), bytes);
-        (name, len)
+/// The static files of an index: what [`bundle`] gives.
+struct Bundled {
+    /// The files to write, by path relative to the output root.
+    files: BTreeMap<String, Vec<u8>>,
+    /// Every file of the index, written now or before.
+    paths: Vec<String>,
+}
+
+/// Cuts the index files (content hash, tantivy name, bytes) into chunks and writes the
+/// catalog and the manifest beside them. A content-addressed file for which `written` holds
+/// (a name under `search/`) is listed but not handed back again.
+fn bundle(
+    index_files: Vec<(String, String, Vec<u8>)>,
+    catalog: &Catalog,
+    written: &dyn Fn(&str) -> bool,
+) -> Result<Bundled, SearchError> {
+    let catalog_bytes = serde_json::to_vec(catalog)
+        .map_err(|error| SearchError::new(format!("cannot write the search catalog: {error}")))?;
+    let mut bundled = Bundled {
+        files: BTreeMap::new(),
+        paths: Vec::new(),
     };
-    let (runtime, runtime_bytes) = add("runtime", "wasm", RUNTIME_WASM.to_vec());
-    let (catalog_name, catalog_len) = add("catalog", "json", catalog_bytes);
+    let mut add = |name: String, bytes: &dyn Fn() -> Vec<u8>| {
+        let path = format!("{SEARCH_DIR}/{name}");
+        if !written(&name) {
+            bundled.files.insert(path.clone(), bytes());
+        }
+        bundled.paths.push(path);
+    };
+    let hashed = |stem: &str, extension: &str, bytes: &[u8]| -> (String, u64) {
+        let name = format!("{stem}.{}.{extension}", content_hash(bytes));
+        (name, bytes.len() as u64)
+    };
+    let (runtime, runtime_bytes) = hashed("runtime", "wasm", RUNTIME_WASM);
+    add(runtime.clone(), &|| RUNTIME_WASM.to_vec());
+    let (catalog_name, catalog_len) = hashed("catalog", "json", &catalog_bytes);
+    add(catalog_name.clone(), &|| catalog_bytes.clone());
     let index: Vec<ManifestFile> = index_files
         .iter()
-        .map(|(name, bytes)| ManifestFile {
+        .map(|(hash, name, bytes)| ManifestFile {
             name: name.clone(),
-            hash: content_hash(bytes),
+            hash: hash.clone(),
             bytes: bytes.len() as u64,
             chunk_size: chunk_size_for(name) as u64,
         })
         .collect();
-    let contents: Vec<Vec<u8>> = index_files.into_values().collect();
-    let hot = hot_chunks(&index, &contents, &catalog)?;
+    let contents: Vec<Vec<u8>> = index_files.into_iter().map(|(_, _, b)| b).collect();
     for (file, bytes) in index.iter().zip(&contents) {
         for (number, chunk) in bytes.chunks(file.chunk_size as usize).enumerate() {
-            let name = file.chunk_file(number as u32);
-            files.insert(format!("{SEARCH_DIR}/{name}"), chunk.to_vec());
+            add(file.chunk_file(number as u32), &|| chunk.to_vec());
         }
     }
+    let doc_count = catalog.doc_count;
+    let hot = hot_chunks(&index, contents, catalog)?;
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         runtime,
@@ -102,13 +130,185 @@ pub fn build_index_with_tag_labels(
         catalog_bytes: catalog_len,
         index,
         hot,
-        doc_count: sorted.len() as u64,
+        doc_count,
     };
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest)
         .map_err(|error| SearchError::new(format!("cannot write the search manifest: {error}")))?;
     manifest_bytes.push(b'\n');
-    files.insert(MANIFEST_PATH.to_owned(), manifest_bytes);
-    Ok(files.into_iter().collect())
+    bundled
+        .files
+        .insert(MANIFEST_PATH.to_owned(), manifest_bytes);
+    bundled.paths.push(MANIFEST_PATH.to_owned());
+    Ok(bundled)
+}
+
+/// Testimonies per segment of a [`LiveIndex`]: a change rewrites the segments it touches, so
+/// they are kept small.
+const LIVE_SEGMENT_DOCS: usize = 250;
+
+/// An index kept in memory with its writer, changed a few testimonies at a time (for
+/// `testimony serve`). Its files are not byte for byte those of [`build_index`]: it has a
+/// segment per 250 testimonies, and scores may differ in their last digits, but it
+/// answers queries alike. A segment that loses a testimony is merged at once, so no file
+/// keeps the text of a testimony that was changed or withdrawn.
+pub struct LiveIndex {
+    ram: RamDirectory,
+    index: Index,
+    writer: IndexWriter<TantivyDocument>,
+    fields: Fields,
+    docs: BTreeMap<u64, SearchDoc>,
+    language: String,
+    tag_labels: BTreeMap<String, String>,
+    /// Content hash of each tantivy file by name: segment files never change once written.
+    hashes: BTreeMap<String, String>,
+    /// The content-addressed files already handed out.
+    written: BTreeSet<String>,
+}
+
+/// What changing a [`LiveIndex`] gives: the files to write, and every file the index has now.
+pub struct IndexFiles {
+    pub changed: Vec<(String, Vec<u8>)>,
+    pub all: Vec<String>,
+}
+
+impl LiveIndex {
+    /// Indexes `docs` as [`build_index_with_tag_labels`] would, keeping the writer.
+    pub fn new(
+        docs: Vec<SearchDoc>,
+        language: &str,
+        tag_labels: &BTreeMap<String, String>,
+    ) -> Result<LiveIndex, SearchError> {
+        let (ram, index, fields) = create_index(stemming_language(language))?;
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        let docs: BTreeMap<u64, SearchDoc> = docs.into_iter().map(|doc| (doc.id, doc)).collect();
+        for (number, doc) in docs.values().enumerate() {
+            writer.add_document(document(&fields, doc))?;
+            if (number + 1) % LIVE_SEGMENT_DOCS == 0 {
+                writer.commit()?;
+            }
+        }
+        writer.commit()?;
+        Ok(LiveIndex {
+            ram,
+            index,
+            writer,
+            fields,
+            docs,
+            language: language.to_owned(),
+            tag_labels: tag_labels.clone(),
+            hashes: BTreeMap::new(),
+            written: BTreeSet::new(),
+        })
+    }
+
+    /// Removes the testimonies `removed` (ids) and adds or replaces `added`, in one commit.
+    pub fn update(&mut self, removed: &[u64], added: Vec<SearchDoc>) -> Result<(), SearchError> {
+        let id_term = |id: u64| tantivy::Term::from_field_u64(self.fields.id, id);
+        for id in removed.iter().chain(added.iter().map(|doc| &doc.id)) {
+            self.writer.delete_term(id_term(*id));
+            self.docs.remove(id);
+        }
+        let before: BTreeSet<_> = self.index.searchable_segment_ids()?.into_iter().collect();
+        for doc in added {
+            self.writer.add_document(document(&self.fields, &doc))?;
+            self.docs.insert(doc.id, doc);
+        }
+        self.writer.commit()?;
+        // Rewrite the segments that lost documents (deleting only marks them), with the new
+        // one; new documents alone join the smallest segment, so segments do not pile up.
+        let metas = self.index.searchable_segment_metas()?;
+        let mut merged: Vec<_> = metas
+            .iter()
+            .filter(|meta| meta.has_deletes() || !before.contains(&meta.id()))
+            .map(|meta| meta.id())
+            .collect();
+        if merged.len() == 1 {
+            let smallest = metas
+                .iter()
+                .filter(|meta| meta.id() != merged[0])
+                .min_by_key(|meta| meta.num_docs());
+            merged.extend(smallest.map(|meta| meta.id()));
+        }
+        if !merged.is_empty() {
+            self.writer.merge(&merged).wait()?;
+        }
+        Ok(())
+    }
+
+    /// The static files of the index as it is now; the content-addressed ones handed out
+    /// before are listed in `all` but not given again.
+    pub fn files(&mut self) -> Result<IndexFiles, SearchError> {
+        let metas = self.index.load_metas()?;
+        let mut names: BTreeSet<String> = metas
+            .list_segment_files()
+            .into_iter()
+            .filter(|path| self.ram.exists(path).unwrap_or(false))
+            .map(|path| path.to_string_lossy().into_owned())
+            .collect();
+        names.insert("meta.json".to_owned());
+        let mut index_files = Vec::with_capacity(names.len());
+        for name in names {
+            let bytes = read_back(&self.ram, &name)?;
+            let hash = match self.hashes.get(&name) {
+                Some(hash) if name != "meta.json" => hash.clone(),
+                _ => content_hash(&bytes),
+            };
+            self.hashes.insert(name.clone(), hash.clone());
+            index_files.push((hash, name, bytes));
+        }
+        let stemming = stemming_language(&self.language);
+        let docs: Vec<&SearchDoc> = self.docs.values().collect();
+        let catalog = build_catalog(&docs, &self.language, stemming, &self.tag_labels);
+        let written = &self.written;
+        let bundled = bundle(index_files, &catalog, &|name| written.contains(name))?;
+        self.written.extend(
+            bundled
+                .files
+                .keys()
+                .filter(|path| path.as_str() != MANIFEST_PATH)
+                .filter_map(|path| path.strip_prefix(&format!("{SEARCH_DIR}/")))
+                .map(str::to_owned),
+        );
+        Ok(IndexFiles {
+            changed: bundled.files.into_iter().collect(),
+            all: bundled.paths,
+        })
+    }
+}
+
+/// An empty index in memory, with the schema and tokenizers for `stemming`. The RamDirectory
+/// handle gives back files with their footers, as written (reading through the index's
+/// ManagedDirectory strips them).
+fn create_index(stemming: Option<&str>) -> Result<(RamDirectory, Index, Fields), SearchError> {
+    let settings = IndexSettings {
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    };
+    let ram = RamDirectory::create();
+    let index = Index::builder()
+        .schema(build_schema(stemming))
+        .settings(settings)
+        .open_or_create(ram.clone())?;
+    register_tokenizers(&index)?;
+    let fields = Fields::from_schema(&index.schema())?;
+    Ok((ram, index, fields))
+}
+
+fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchError> {
+    let error = |error: &dyn std::fmt::Display| {
+        SearchError::new(format!("cannot read back the search index: {error}"))
+    };
+    if name == "meta.json" {
+        return directory
+            .atomic_read(Path::new(name))
+            .map_err(|e| error(&e));
+    }
+    let slice = directory
+        .open_read(Path::new(name))
+        .map_err(|e| error(&e))?;
+    Ok(slice.read_bytes()?.as_slice().to_vec())
 }
 
 /// Chunk size of an index file. The document store is read a few kilobytes at a time, at
@@ -128,7 +328,7 @@ fn chunk_size_for(name: &str) -> usize {
 /// come later, as a query needs them.
 fn hot_chunks(
     index: &[ManifestFile],
-    contents: &[Vec<u8>],
+    contents: Vec<Vec<u8>>,
     catalog: &Catalog,
 ) -> Result<Vec<[u32; 2]>, SearchError> {
     struct InMemory(Vec<Vec<u8>>, Vec<usize>);
@@ -139,7 +339,7 @@ fn hot_chunks(
         }
     }
     let cache = ChunkCache::new(InMemory(
-        contents.to_vec(),
+        contents,
         index.iter().map(|f| f.chunk_size as usize).collect(),
     ));
     let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;
@@ -184,20 +384,7 @@ fn write_index(
     docs: &[&SearchDoc],
     stemming: Option<&str>,
 ) -> Result<BTreeMap<String, Vec<u8>>, SearchError> {
-    let settings = IndexSettings {
-        docstore_compress_dedicated_thread: false,
-        ..IndexSettings::default()
-    };
-    // Keep a handle on the RamDirectory: it gives back files with their footers, as written
-    // (reading through the index's ManagedDirectory strips them).
-    let ram = RamDirectory::create();
-    let index = Index::builder()
-        .schema(build_schema(stemming))
-        .settings(settings)
-        .open_or_create(ram.clone())?;
-    register_tokenizers(&index)?;
-    let fields = Fields::from_schema(&index.schema())?;
-
+    let (ram, index, fields) = create_index(stemming)?;
     let mut writer: IndexWriter<TantivyDocument> =
         index.writer_with_num_threads(1, WRITER_MEMORY)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
@@ -213,16 +400,8 @@ fn write_index(
 
     let metas = index.load_metas()?;
     let directory = &ram;
-    let read = |path: &Path| -> Result<Vec<u8>, SearchError> {
-        let slice = directory.open_read(path).map_err(|error| {
-            SearchError::new(format!("cannot read back the search index: {error}"))
-        })?;
-        Ok(slice.read_bytes()?.as_slice().to_vec())
-    };
-    let mut meta_json = String::from_utf8(directory.atomic_read(Path::new("meta.json")).map_err(
-        |error| SearchError::new(format!("cannot read back the search index: {error}")),
-    )?)
-    .map_err(|_| SearchError::new("the search index's meta.json is not UTF-8"))?;
+    let mut meta_json = String::from_utf8(read_back(directory, "meta.json")?)
+        .map_err(|_| SearchError::new("the search index's meta.json is not UTF-8"))?;
 
     let all_paths: BTreeSet<_> = metas
         .list_segment_files()
@@ -239,7 +418,7 @@ fn write_index(
         let mut hasher = Sha256::new();
         for path in paths {
             let name = path.to_string_lossy().into_owned();
-            let bytes = read(path)?;
+            let bytes = read_back(directory, &name)?;
             let suffix = name.strip_prefix(&old_id).unwrap_or(&name).to_owned();
             hasher.update(suffix.as_bytes());
             hasher.update((bytes.len() as u64).to_le_bytes());

@@ -38,7 +38,7 @@ pub use query::SearchIndex;
 pub use schema::{stemming_language, supported_languages};
 
 #[cfg(feature = "native")]
-pub use indexer::{build_index, build_index_with_tag_labels};
+pub use indexer::{IndexFiles, LiveIndex, build_index, build_index_with_tag_labels};
 #[cfg(feature = "native")]
 pub use local::{format_results_text, open_output_dir, search_output_dir};
 
