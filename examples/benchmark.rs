@@ -54,7 +54,7 @@ fn parse_args() -> Result<Options, String> {
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
     }
-    if options.sizes.iter().any(|&n| n == 0) {
+    if options.sizes.contains(&0) {
         return Err("--sizes must be at least 1".into());
     }
     Ok(options)
@@ -293,9 +293,10 @@ fn search_figures(public: &Path) -> Result<(), String> {
         ("disco".into(), None),
     ];
     println!();
-    println!("| query | school | results | chunks fetched | time, chunks held |");
-    println!("|---|---|---:|---:|---:|");
+    println!("| query | school | results | chunks fetched | of which | time, chunks held |");
+    println!("|---|---|---:|---:|---|---:|");
     let mut before = opened;
+    let mut read_before = index.chunks_read();
     for (query, school) in queries {
         let request = SearchRequest {
             query: query.clone(),
@@ -305,6 +306,19 @@ fn search_figures(public: &Path) -> Result<(), String> {
         let results = index.search(&request).map_err(|e| e.to_string())?;
         let fetched = index.fetched_bytes() - before;
         before = index.fetched_bytes();
+        // Which kinds of index file the new chunks belong to.
+        let read_now = index.chunks_read();
+        let mut by_kind: std::collections::BTreeMap<&str, u64> = Default::default();
+        for &(file, chunk) in read_now.difference(&read_before) {
+            let file = &manifest.index[file as usize];
+            let kind = file.name.rsplit('.').next().unwrap_or("");
+            *by_kind.entry(kind).or_default() += file.chunk_len(chunk) as u64;
+        }
+        read_before = read_now;
+        let of_which: Vec<String> = by_kind
+            .iter()
+            .map(|(kind, bytes)| format!("{kind} {}", kb(*bytes)))
+            .collect();
         let runs = 10;
         let started = Instant::now();
         for _ in 0..runs {
@@ -312,10 +326,11 @@ fn search_figures(public: &Path) -> Result<(), String> {
         }
         let held = started.elapsed() / runs;
         println!(
-            "| `{query}` | {} | {} | {} | {:.1} ms |",
+            "| `{query}` | {} | {} | {} | {} | {:.1} ms |",
             school.as_deref().unwrap_or(""),
             results.total,
             kb(fetched),
+            of_which.join(", "),
             held.as_secs_f64() * 1000.0
         );
     }
