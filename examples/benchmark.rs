@@ -298,9 +298,11 @@ fn search_figures(public: &Path) -> Result<(), String> {
     let mut before = opened;
     let mut read_before = index.chunks_read();
     for (query, school) in queries {
+        // The search page shows ten results at a time.
         let request = SearchRequest {
             query: query.clone(),
             school: school.clone(),
+            limit: 10,
             ..SearchRequest::default()
         };
         let results = index.search(&request).map_err(|e| e.to_string())?;

@@ -23,12 +23,15 @@ use super::schema::{Fields, build_schema, register_tokenizers, stemming_language
 use super::{RUNTIME_WASM, SearchDoc, SearchError, SearchIndex, SearchRequest};
 
 /// Memory the writer may fill before it writes a segment (all segments are merged at the end).
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Hex digits of SHA-256 in content-addressed file names (80 bits).
 const HASH_HEX_LEN: usize = 20;
 /// Bytes a chunk of an index file holds (see `chunk_size_for`).
 const CHUNK: usize = 16 * 1024;
-const STORE_CHUNK: usize = 8 * 1024;
+const STORE_CHUNK: usize = 4 * 1024;
+/// Bytes of stored text compressed together: a result shown reads its whole block, so blocks
+/// are small (a testimony or two), which makes a page of results a few kilobytes a result.
+const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -284,6 +287,7 @@ impl LiveIndex {
 fn create_index(stemming: Option<&str>) -> Result<(RamDirectory, Index, Fields), SearchError> {
     let settings = IndexSettings {
         docstore_compress_dedicated_thread: false,
+        docstore_blocksize: DOCSTORE_BLOCK,
         ..IndexSettings::default()
     };
     let ram = RamDirectory::create();

@@ -53,7 +53,7 @@
     tag: $('search-tag'),
     year: $('search-year')
   };
-  var PAGE = 20;
+  var PAGE = 10;
   var TYPING_DELAY = 250;
 
   /* Starting query: sessionStorage (home page box) first, then ?q=. The stored query is
