@@ -175,19 +175,23 @@ fn minify_config() -> minify_html::Cfg {
     cfg
 }
 
-/// A template's `{{ }}`, `{% %}` and `{# #}`: those in text, in order, and all of them, sorted.
-/// Minifying may reorder an element's attributes (moving the tags inside their values along
-/// with them) but must change neither.
+/// A template's `{{ }}`, `{% %}` and `{# #}`: those in text, in order, and all of them, sorted;
+/// and how many sit in an element outside quotes. Minifying may reorder an element's attributes
+/// (moving the tags inside their values along with them) but must change none of these. In
+/// particular it must not unquote an attribute value holding a tag (`title="{{t}}"` →
+/// `title={{t}}`): the value rendered there could then end the attribute and start another.
 #[derive(Debug, PartialEq, Eq)]
 struct TemplateTags<'t> {
     in_text: Vec<&'t str>,
     all: Vec<&'t str>,
+    unquoted_in_elements: usize,
 }
 
 fn template_tags(text: &str) -> TemplateTags<'_> {
     let mut tags = TemplateTags {
         in_text: Vec::new(),
         all: Vec::new(),
+        unquoted_in_elements: 0,
     };
     let (mut in_element, mut quote) = (false, None);
     let mut chars = text.char_indices().peekable();
@@ -206,6 +210,8 @@ fn template_tags(text: &str) -> TemplateTags<'_> {
             tags.all.push(tag);
             if !in_element {
                 tags.in_text.push(tag);
+            } else if quote.is_none() {
+                tags.unquoted_in_elements += 1;
             }
             while chars.peek().is_some_and(|&(next, _)| next < end) {
                 chars.next();
@@ -313,6 +319,12 @@ mod tests {
         let unsafe_template = "<a href=\"/\"{% if a %} aria-current=\"page\"{% endif %}>x</a>";
         let minified = minify_template(unsafe_template);
         assert_ne!(template_tags(&minified), template_tags(unsafe_template));
+        // The minifier unquotes `"{{t}}"`: a title rendered there could add attributes.
+        let quoted = r#"<a title="{{t}}" href="/x/{{id}}/">x</a>"#;
+        assert_eq!(template_tags(quoted).unquoted_in_elements, 0);
+        let minified = minify_template(quoted);
+        assert_eq!(template_tags(&minified).unquoted_in_elements, 2, "{minified}");
+        assert_ne!(template_tags(&minified), template_tags(quoted));
     }
 
     #[test]

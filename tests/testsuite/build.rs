@@ -405,6 +405,20 @@ fn pages_are_minified_whatever_the_site_theme_writes() {
         "{custom}"
     );
     assert!(!custom.contains("\n  <"), "{custom}");
+
+    // A tag in a quoted attribute value stays quoted: an untrusted title with spaces in it
+    // must not end the attribute and start others.
+    site.write(
+        "themes/default/templates/testimony.html",
+        "{% extends \"base.html\" %}{% block content %}<p data-title=\"{{testimony.title}}\">\
+         x</p>{% endblock %}",
+    );
+    site.build();
+    let page = site.output("testimonies/101/index.html");
+    assert!(
+        page.contains("<p data-title=\"At the bus stop\">x</p>"),
+        "{page}"
+    );
 }
 
 #[test]
