@@ -323,7 +323,11 @@ mod tests {
         let quoted = r#"<a title="{{t}}" href="/x/{{id}}/">x</a>"#;
         assert_eq!(template_tags(quoted).unquoted_in_elements, 0);
         let minified = minify_template(quoted);
-        assert_eq!(template_tags(&minified).unquoted_in_elements, 2, "{minified}");
+        assert_eq!(
+            template_tags(&minified).unquoted_in_elements,
+            2,
+            "{minified}"
+        );
         assert_ne!(template_tags(&minified), template_tags(quoted));
     }
 
