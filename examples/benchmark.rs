@@ -296,7 +296,7 @@ fn search_figures(public: &Path) -> Result<(), String> {
     println!("| query | school | results | chunks fetched | of which | time, chunks held |");
     println!("|---|---|---:|---:|---|---:|");
     let mut before = opened;
-    let mut read_before = index.chunks_read();
+    let mut read_before = index.chunks_held();
     for (query, school) in queries {
         // The search page shows ten results at a time.
         let request = SearchRequest {
@@ -309,7 +309,7 @@ fn search_figures(public: &Path) -> Result<(), String> {
         let fetched = index.fetched_bytes() - before;
         before = index.fetched_bytes();
         // Which kinds of index file the new chunks belong to.
-        let read_now = index.chunks_read();
+        let read_now = index.chunks_held();
         let mut by_kind: std::collections::BTreeMap<&str, u64> = Default::default();
         for &(file, chunk) in read_now.difference(&read_before) {
             let file = &manifest.index[file as usize];

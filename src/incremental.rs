@@ -289,10 +289,7 @@ impl Engine {
             let index = index.join().expect("the search indexer does not panic");
             (rendered, index)
         });
-        let rendered = rendered.map_err(BuildError::from).and_then(|()| {
-            for asset in &renderer.assets {
-                sink.put(&asset.path, &asset.bytes)?;
-            }
+        let rendered = rendered.map_err(BuildError::from).and_then(|_schools| {
             let index = index.map_err(search_error)?;
             for (path, bytes) in &index.changed {
                 sink.put(path, bytes)?;

@@ -162,6 +162,10 @@ impl Sink for StagingSink<'_> {
         self.progress.advance(1);
         Ok(())
     }
+
+    fn expect(&self, files: u64) {
+        self.progress.stage("Writing pages", files);
+    }
 }
 
 /// As [`build`], telling `progress` of each stage. Pages are rendered and written in parallel
@@ -198,8 +202,6 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
     };
-    let pages = render::pages::page_count(archive) + renderer.assets.len() as u64;
-    progress.stage("Writing pages", pages);
     let started = Instant::now();
     let (rendered, indexed) = std::thread::scope(|scope| {
         let index = scope.spawn(|| {
@@ -211,17 +213,11 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
             );
             (files, started.elapsed())
         });
-        let rendered = render::pages::render_all(archive, &renderer, &sink).and_then(|()| {
-            renderer
-                .assets
-                .iter()
-                .try_for_each(|asset| sink.put(&asset.path, &asset.bytes))
-                .map_err(RenderError::from)
-        });
+        let rendered = render::pages::render_all(archive, &renderer, &sink);
         let indexed = index.join().expect("the search indexer does not panic");
         (rendered, indexed)
     });
-    rendered?;
+    let schools = rendered?;
     let render_time = started.elapsed();
     let (index, index_time) = indexed;
     let index = index.map_err(|error| {
@@ -239,7 +235,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     Ok(Report {
         counts: loaded.counts,
-        schools: archive.by_school().len(),
+        schools,
         files_written,
         bytes_written,
         warnings: loaded.warnings,

@@ -34,6 +34,10 @@ impl OutputFile {
 pub trait Sink: Sync {
     /// Takes the file at `path` (relative to the output root).
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError>;
+
+    /// Told, before the first `put`, how many pages, feeds, data and theme files are coming
+    /// (for a progress bar).
+    fn expect(&self, _files: u64) {}
 }
 
 /// Why rendering stopped: a template failed, or a file could not be written.

@@ -19,25 +19,6 @@ use crate::model::{Archive, PublicTestimony, SchoolId};
 /// Most URLs one sitemap file may list (sitemaps.org); more are split under a sitemap index.
 pub const SITEMAP_LIMIT: usize = 50_000;
 
-/// How many pages and feeds `render_all` will write for `archive` (for a progress bar).
-pub fn page_count(archive: &Archive) -> u64 {
-    let per_page = archive.config.per_page.max(1);
-    let pages = |n: usize| n.div_ceil(per_page).max(1) as u64;
-    let schools: u64 = archive
-        .by_school()
-        .values()
-        .map(|list| pages(list.len()) + 1)
-        .sum();
-    let tags: u64 = archive
-        .by_tag()
-        .values()
-        .map(|list| pages(list.len()))
-        .sum();
-    let testimonies = archive.testimonies.len() as u64;
-    let fixed = 10 + archive.updates.len() as u64 + archive.pages.len() as u64;
-    testimonies + pages(archive.testimonies.len()) + schools + tags + fixed
-}
-
 /// Which of the site's pages and feeds to render.
 pub trait Selection: Sync {
     /// Whether to render the file at `path` (relative to the output root, e.g.
@@ -55,12 +36,13 @@ impl Selection for Everything {
     }
 }
 
-/// Renders every page, feed and data file of the site into `sink`.
+/// Renders every page, feed and data file of the site, and the theme's static files, into
+/// `sink`. Returns the number of schools with published testimonies.
 pub fn render_all(
     archive: &Archive,
     renderer: &Renderer,
     sink: &dyn Sink,
-) -> Result<(), RenderError> {
+) -> Result<usize, RenderError> {
     render_selected(archive, renderer, sink, &Everything)
 }
 
@@ -70,16 +52,18 @@ pub fn render_selected(
     renderer: &Renderer,
     sink: &dyn Sink,
     selection: &dyn Selection,
-) -> Result<(), RenderError> {
+) -> Result<usize, RenderError> {
     let site = SiteWriter {
         archive,
         by_school: archive.by_school(),
+        by_tag: archive.by_tag(),
         renderer,
         root: renderer.site().root.clone(),
         sink,
         selection,
         sitemap: Mutex::new(Vec::new()),
     };
+    sink.expect(site.file_count() + renderer.assets.len() as u64);
     site.home()?;
     site.testimonies()?;
     site.schools()?;
@@ -88,13 +72,19 @@ pub fn render_selected(
     site.pages()?;
     site.search()?;
     site.not_found()?;
-    site.sitemap_and_robots()
+    site.sitemap_and_robots()?;
+    for asset in &renderer.assets {
+        sink.put(&asset.path, &asset.bytes)?;
+    }
+    Ok(site.by_school.len())
 }
 
 struct SiteWriter<'a> {
     archive: &'a Archive,
-    /// Each school's published testimonies, newest first: computed once, used by several pages.
+    /// Each school's and each tag's published testimonies, newest first: computed once, used
+    /// by several pages.
     by_school: BTreeMap<SchoolId, Vec<&'a PublicTestimony>>,
+    by_tag: BTreeMap<&'a str, Vec<&'a PublicTestimony>>,
     renderer: &'a Renderer<'a>,
     root: String,
     sink: &'a dyn Sink,
@@ -110,6 +100,17 @@ struct ListFields<'a> {
 }
 
 impl<'a> SiteWriter<'a> {
+    /// How many pages, feeds and data files a full render writes (without a sitemap split).
+    fn file_count(&self) -> u64 {
+        let per_page = self.archive.config.per_page.max(1);
+        let pages = |n: usize| n.div_ceil(per_page).max(1) as u64;
+        let schools: u64 = self.by_school.values().map(|l| pages(l.len()) + 1).sum();
+        let tags: u64 = self.by_tag.values().map(|l| pages(l.len())).sum();
+        let testimonies = self.archive.testimonies.len();
+        let fixed = 10 + self.archive.updates.len() + self.archive.pages.len();
+        testimonies as u64 + pages(testimonies) + schools + tags + fixed as u64
+    }
+
     /// Renders an HTML page at `path` (e.g. `schools/x/`, or `` for home) into `path/index.html`.
     fn html<T: Serialize>(
         &self,
@@ -388,7 +389,7 @@ impl<'a> SiteWriter<'a> {
     fn tags(&self) -> Result<(), RenderError> {
         let archive = self.archive;
         let root = self.root.clone();
-        let by_tag = archive.by_tag();
+        let by_tag = &self.by_tag;
         let tag_view = |slug: &'a str, count: usize| TagView {
             slug,
             label: archive.config.tags.get(slug).map_or(slug, String::as_str),

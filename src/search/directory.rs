@@ -62,12 +62,11 @@ pub trait ChunkSource: Send + Sync + 'static {
     fn fetch(&self, file: u32, chunk: u32, len: usize) -> io::Result<Vec<u8>>;
 }
 
-/// The chunks fetched so far, shared by every file of an index; and which were read.
+/// The chunks fetched (or given) so far, shared by every file of an index.
 pub struct ChunkCache {
     source: Box<dyn ChunkSource>,
     chunks: Mutex<HashMap<(u32, u32), OwnedBytes>>,
     fetched_bytes: AtomicU64,
-    touched: Mutex<BTreeSet<(u32, u32)>>,
 }
 
 impl ChunkCache {
@@ -76,7 +75,6 @@ impl ChunkCache {
             source: Box::new(source),
             chunks: Mutex::new(HashMap::new()),
             fetched_bytes: AtomicU64::new(0),
-            touched: Mutex::new(BTreeSet::new()),
         })
     }
 
@@ -90,9 +88,9 @@ impl ChunkCache {
         self.fetched_bytes.load(Ordering::Relaxed)
     }
 
-    /// Every chunk a read has touched so far, fetched or cached.
-    pub fn touched(&self) -> BTreeSet<(u32, u32)> {
-        self.touched.lock().map(|t| t.clone()).unwrap_or_default()
+    /// Every chunk held: each one a read has needed so far, and those given ahead.
+    pub fn held(&self) -> BTreeSet<(u32, u32)> {
+        self.lock().keys().copied().collect()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u32, u32), OwnedBytes>> {
@@ -103,9 +101,6 @@ impl ChunkCache {
     }
 
     fn get(&self, file: u32, chunk: u32, len: usize) -> io::Result<OwnedBytes> {
-        if let Ok(mut touched) = self.touched.lock() {
-            touched.insert((file, chunk));
-        }
         if let Some(bytes) = self.lock().get(&(file, chunk)) {
             return Ok(bytes.clone());
         }
@@ -340,7 +335,7 @@ mod tests {
         seen.dedup();
         assert_eq!(seen.len(), 16);
         assert_eq!(cache.fetched_bytes(), 1000);
-        assert_eq!(cache.touched().len(), 16);
+        assert_eq!(cache.held().len(), 16);
     }
 
     #[test]

@@ -353,7 +353,7 @@ fn hot_chunks(
         ..SearchRequest::default()
     })?;
     Ok(cache
-        .touched()
+        .held()
         .into_iter()
         .map(|(file, chunk)| [file, chunk])
         .collect())

@@ -130,11 +130,12 @@ impl SearchIndex {
             .map_or(0, |cache| cache.fetched_bytes())
     }
 
-    /// Every chunk read so far, as (file number in the manifest, chunk number).
-    pub fn chunks_read(&self) -> std::collections::BTreeSet<(u32, u32)> {
+    /// Every chunk held so far (needed by a read, or given up front), as (file number in the
+    /// manifest, chunk number).
+    pub fn chunks_held(&self) -> std::collections::BTreeSet<(u32, u32)> {
         self.chunks
             .as_ref()
-            .map(|cache| cache.touched())
+            .map(|cache| cache.held())
             .unwrap_or_default()
     }
 
