@@ -1,6 +1,6 @@
-//! Builds the search runtime — this crate's library for `wasm32-unknown-unknown` — so the native
-//! binary can embed it (`src/search/mod.rs`, `RUNTIME_WASM`) and `cargo build` alone gives a
-//! tool that writes a working search page.
+//! Builds the search runtime — the workspace's `testimony-search-runtime` crate for
+//! `wasm32-unknown-unknown` — so the native binary can embed it (`src/search/mod.rs`,
+//! `RUNTIME_WASM`) and `cargo build` alone gives a tool that writes a working search page.
 //!
 //! The nested cargo:
 //! - is the `CARGO` that runs this script (the same toolchain), with an environment scrubbed of
@@ -19,24 +19,15 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-/// Set on the nested cargo, so its run of this script does nothing.
-const NESTED_MARKER: &str = "TESTIMONY_SEARCH_RUNTIME_BUILD";
+const RUNTIME_PACKAGE: &str = "testimony-search-runtime";
 const PREBUILT: &str = "TESTIMONY_SEARCH_RUNTIME_WASM";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const OUTPUT_NAME: &str = "search-runtime.wasm";
 
 fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=build.rs");
-    let target = env::var("TARGET").unwrap_or_default();
-    if env::var_os(NESTED_MARKER).is_some() || target.starts_with("wasm32") {
-        return ExitCode::SUCCESS;
-    }
-    // Only the native tool embeds the runtime.
-    if env::var_os("CARGO_FEATURE_NATIVE").is_none() {
-        return ExitCode::SUCCESS;
-    }
-    println!("cargo:rerun-if-changed=src/search");
-    println!("cargo:rerun-if-changed=src/lib.rs");
+    println!("cargo:rerun-if-changed=crates/search");
+    println!("cargo:rerun-if-changed=crates/search-runtime");
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=rust-toolchain.toml");
@@ -75,13 +66,8 @@ fn build_runtime() -> Result<(), String> {
     let mut command = Command::new(&cargo);
     command
         .current_dir(&manifest_dir)
-        .args(["rustc", "--lib", "--crate-type", "cdylib"])
-        .args([
-            "--target",
-            WASM_TARGET,
-            "--no-default-features",
-            "--release",
-        ])
+        .args(["build", "--package", RUNTIME_PACKAGE, "--lib", "--release"])
+        .args(["--target", WASM_TARGET])
         .arg("--manifest-path")
         .arg(manifest_dir.join("Cargo.toml"))
         .arg("--target-dir")
@@ -101,8 +87,7 @@ fn build_runtime() -> Result<(), String> {
         command.env_remove(variable);
     }
     command
-        .env(NESTED_MARKER, "1")
-        // getrandom's "custom" backend: the runtime provides it (src/search/wasm.rs).
+        // getrandom's "custom" backend: the runtime provides it (crates/search-runtime).
         .env(
             "CARGO_ENCODED_RUSTFLAGS",
             "--cfg\x1fgetrandom_backend=\"custom\"",
@@ -120,14 +105,14 @@ fn build_runtime() -> Result<(), String> {
         .map_err(|error| format!("could not run {}: {error}", Path::new(&cargo).display()))?;
     if !status.success() {
         return Err(format!(
-            "`cargo rustc --lib --crate-type cdylib --target {WASM_TARGET} --no-default-features \
-             --release` failed ({status}); its output is above."
+            "`cargo build --package {RUNTIME_PACKAGE} --lib --release --target {WASM_TARGET}` \
+             failed ({status}); its output is above."
         ));
     }
     let built = target_dir
         .join(WASM_TARGET)
         .join("release")
-        .join("testimony.wasm");
+        .join(format!("{}.wasm", RUNTIME_PACKAGE.replace('-', "_")));
     std::fs::copy(&built, &destination).map_err(|error| {
         format!(
             "the runtime build succeeded but {} cannot be copied: {error}",

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
-use crate::diagnostics::plural;
+use crate::diagnostics::{error_chain, plural};
 use crate::search::{self, SearchRequest};
 use crate::site::{self, BuildError, BuildOptions, Report};
 
@@ -196,7 +196,7 @@ pub fn run() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    eprintln!("error: {}", error_chain(&error));
                     ExitCode::from(1)
                 }
             }
@@ -215,7 +215,7 @@ pub fn run() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
-                    eprintln!("error: {error}");
+                    eprintln!("error: {}", error_chain(&error));
                     ExitCode::from(2)
                 }
             }
@@ -282,8 +282,8 @@ fn check_links(
             );
             ExitCode::from(1)
         }
-        Err(message) => {
-            eprintln!("error: {message}");
+        Err(error) => {
+            eprintln!("error: {}", error_chain(&error));
             ExitCode::from(2)
         }
     }
@@ -312,13 +312,12 @@ fn finish(result: Result<Report, BuildError>, on_success: impl FnOnce(&Report)) 
             eprintln!("{diagnostics}");
             ExitCode::from(1)
         }
-        Err(BuildError::Usage(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Err(BuildError::Output(message)) => {
-            eprintln!("error: {message}\nThe previous output, if any, was left as it was.");
-            ExitCode::from(1)
+        Err(error) => {
+            eprintln!("error: {}", error_chain(&error));
+            if error.exit_status() == 1 {
+                eprintln!("The previous output, if any, was left as it was.");
+            }
+            ExitCode::from(error.exit_status())
         }
     }
 }

@@ -6,6 +6,8 @@ use serde::Deserialize;
 
 use crate::content::source::SourceFile;
 use crate::diagnostics::Diagnostic;
+use crate::routes::Urls;
+pub use crate::routes::root_of;
 
 pub const SITE_FIELDS: &[&str] = &[
     "title",
@@ -112,7 +114,7 @@ impl SiteConfig {
             );
         }
         for slug in raw.tags.keys() {
-            if !crate::model::is_valid_slug(slug) {
+            if !crate::routes::is_valid_slug(slug) {
                 let (line, column) = yaml.value_position("tags", slug);
                 errors.push(
                     file.error_at(line, column, format!("the tag `{slug}` is not a valid slug"))
@@ -140,6 +142,11 @@ impl SiteConfig {
     pub fn root(&self) -> String {
         root_of(&self.base_url)
     }
+
+    /// Links and absolute URLs of the site's paths.
+    pub fn urls(&self) -> Urls {
+        Urls::new(&self.base_url)
+    }
 }
 
 /// Checks a base URL and gives it a trailing slash.
@@ -163,17 +170,6 @@ pub fn normalize_base_url(url: &str) -> Result<String, String> {
         Ok(url.to_string())
     } else {
         Ok(format!("{url}/"))
-    }
-}
-
-/// `https://host/archive/` → `/archive/`; `https://host/` → `/`.
-pub fn root_of(base_url: &str) -> String {
-    let without_scheme = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    match without_scheme.find('/') {
-        Some(index) => without_scheme[index..].to_string(),
-        None => "/".to_string(),
     }
 }
 

@@ -260,29 +260,20 @@ pub fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    let word = word.to_lowercase();
-    candidates
-        .into_iter()
-        .map(|candidate| {
-            let lower = candidate.to_lowercase();
-            // "secondary" for "state-secondary": a part of the name counts as close.
-            let contains = word.len() >= 3 && lower.contains(&word);
-            let score = if contains {
-                0.9
-            } else {
-                strsim::jaro_winkler(&word, &lower)
-            };
-            (score, candidate)
-        })
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
+/// An error and each of its causes, in one line: "cannot write x: permission denied".
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
+
+/// "Did you mean …?" for a misspelt field, status, kind or tag: the project's one matcher.
+pub use testimony_search::fuzzy::did_you_mean;
 
 /// The path to show a volunteer: relative to the site directory when it is inside it.
 pub fn display_path(site_dir: &Path, path: &Path) -> PathBuf {

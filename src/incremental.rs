@@ -20,10 +20,12 @@ use std::time::{Duration, Instant};
 use crate::content::{self, StatusCounts, TestimonyFile, TestimonyFiles};
 use crate::diagnostics::Diagnostics;
 use crate::model::{self, Archive};
-use crate::output::OutputError;
-use crate::render::pages::{self, Selection};
-use crate::render::views::{SiteView, page_url};
+use crate::output::{Folder, OutputError};
+use crate::progress::Silent;
+use crate::render::pages::{self, ListEntries, Selection};
+use crate::render::views::SiteView;
 use crate::render::{Renderer, Sink};
+use crate::routes::{self, Pagination};
 use crate::search::{LiveIndex, SearchDoc};
 use crate::site::{self, BuildError, BuildOptions};
 use crate::theme::Theme;
@@ -101,8 +103,8 @@ struct Kept {
     pending: BTreeSet<PathBuf>,
     /// Ids of testimonies changed, added or removed since the output was last written.
     affected: BTreeSet<u64>,
-    /// Each paginated list's testimonies (by base path, e.g. `schools/x/`), as last written.
-    lists: BTreeMap<String, Vec<u64>>,
+    /// Each paginated list's testimonies (by path, e.g. `schools/x/`), as last written.
+    lists: BTreeMap<String, ListEntries>,
     search: LiveIndex,
 }
 
@@ -145,8 +147,7 @@ impl Engine {
             site::search_docs(&archive),
             &archive.config.language,
             &archive.config.tags,
-        )
-        .map_err(search_error)?;
+        )?;
         let mut kept = Kept {
             archive,
             theme,
@@ -264,42 +265,40 @@ impl Engine {
         wanted: Option<HashSet<String>>,
         search_change: Option<(Vec<u64>, Vec<SearchDoc>)>,
     ) -> Result<(usize, usize), BuildError> {
-        let output = &self.options.output_dir;
-        fs::create_dir_all(output).map_err(|error| write_error(output, error))?;
+        let output = Folder::new(&self.options.output_dir);
+        fs::create_dir_all(output.root()).map_err(|error| OutputError::Io {
+            path: output.root().to_path_buf(),
+            error,
+        })?;
         let renderer = Renderer::new(&kept.theme, SiteView::new(&kept.archive))?;
         let selection = Recorder {
             wanted,
             asked: Mutex::new(Vec::new()),
         };
         let sink = ChangedOnly {
-            output,
+            output: &output,
             written: Mutex::new(std::mem::take(&mut self.written)),
             put: Mutex::new(Vec::new()),
             count: AtomicUsize::new(0),
         };
         let search = &mut kept.search;
-        let (rendered, index) = std::thread::scope(|scope| {
-            let index = scope.spawn(move || {
+        let rendered = site::render_and_index(
+            &kept.archive,
+            &renderer,
+            &sink,
+            &selection,
+            move || {
                 if let Some((removed, added)) = search_change {
                     search.update(&removed, added)?;
                 }
                 search.files()
-            });
-            let rendered = pages::render_selected(&kept.archive, &renderer, &sink, &selection);
-            let index = index.join().expect("the search indexer does not panic");
-            (rendered, index)
-        });
-        let rendered = rendered.map_err(BuildError::from).and_then(|_schools| {
-            let index = index.map_err(search_error)?;
-            for (path, bytes) in &index.changed {
-                sink.put(path, bytes)?;
-            }
-            Ok(index.all)
-        });
+            },
+            &Silent,
+        );
         // What was written stays known, even when a later file failed.
         let mut written = sink.written.into_inner().unwrap_or_default();
         let index_files = match rendered {
-            Ok(files) => files,
+            Ok(rendered) => rendered.index_files,
             Err(error) => {
                 self.written = written;
                 return Err(error);
@@ -321,24 +320,11 @@ impl Engine {
             .cloned()
             .collect();
         for path in &stale {
-            let full = output.join(path);
-            if let Err(error) = fs::remove_file(&full)
-                && error.kind() != std::io::ErrorKind::NotFound
-            {
-                return Err(write_error(&full, error));
-            }
-            // Folders left empty go too (removing one that is not empty fails, and stops).
-            let mut dir = full.parent();
-            while let Some(parent) = dir.filter(|dir| *dir != output.as_path()) {
-                if fs::remove_dir(parent).is_err() {
-                    break;
-                }
-                dir = parent.parent();
-            }
+            output.remove(path)?;
             written.remove(path);
         }
         self.written = written;
-        kept.lists = lists(&kept.archive);
+        kept.lists = pages::lists(&kept.archive);
         kept.affected.clear();
         Ok((sink.count.into_inner(), stale.len()))
     }
@@ -372,57 +358,38 @@ fn testimony_changes(site_dir: &Path, files: &BTreeSet<PathBuf>) -> Option<BTree
     Some(changed)
 }
 
-/// Each paginated list of testimonies, by base path, newest first.
-fn lists(archive: &Archive) -> BTreeMap<String, Vec<u64>> {
-    let ids = |list: &[&model::PublicTestimony]| list.iter().map(|t| t.id).collect();
-    let mut lists = BTreeMap::new();
-    lists.insert(
-        "testimonies/".to_owned(),
-        archive.testimonies.iter().map(|t| t.id).collect(),
-    );
-    for (school, list) in archive.by_school() {
-        let slug = &archive.schools.get(school).slug;
-        lists.insert(format!("schools/{slug}/"), ids(&list));
-    }
-    for (tag, list) in archive.by_tag() {
-        lists.insert(format!("tags/{tag}/"), ids(&list));
-    }
-    lists
-}
-
 /// The pages and feeds a change of the testimonies in `kept.affected` alters: their own pages,
 /// the pages that count testimonies or schools, and each page of a list whose entries or total
-/// changed (with the school's feed).
+/// changed (with the list's feed).
 fn wanted_pages(kept: &Kept) -> HashSet<String> {
-    let mut wanted: HashSet<String> = ["index.html", "schools/index.html", "tags/index.html"]
+    let mut wanted: HashSet<String> = [routes::HOME, routes::SCHOOLS, routes::TAGS]
         .into_iter()
-        .map(str::to_owned)
+        .map(routes::file_of)
         .collect();
-    for id in &kept.affected {
-        wanted.insert(format!("testimonies/{id}/index.html"));
+    for &id in &kept.affected {
+        wanted.insert(routes::file_of(&routes::testimony(id)));
     }
-    let per_page = kept.archive.config.per_page.max(1);
+    let per_page = kept.archive.config.per_page;
     let empty = Vec::new();
-    for (base, new) in lists(&kept.archive) {
-        let old = kept.lists.get(&base).unwrap_or(&empty);
-        let pages = new.len().div_ceil(per_page).max(1);
+    for (path, list) in pages::lists(&kept.archive) {
+        let (new, old) = (&list.ids, kept.lists.get(&path).map_or(&empty, |l| &l.ids));
+        let (new_pages, old_pages) = (
+            Pagination::new(per_page, new.len()),
+            Pagination::new(per_page, old.len()),
+        );
         let mut changed = false;
-        for number in 1..=pages {
-            let range = |list: &[u64]| {
-                let start = ((number - 1) * per_page).min(list.len());
-                list[start..(start + per_page).min(list.len())].to_vec()
-            };
-            let entries = range(&new);
+        for number in 1..=new_pages.pages() {
+            let entries = &new[new_pages.range(number)];
             let differs = old.len() != new.len()
-                || entries != range(old)
+                || entries != &old[old_pages.range(number)]
                 || entries.iter().any(|id| kept.affected.contains(id));
             if differs {
-                wanted.insert(format!("{}index.html", page_url(&base, number)));
+                wanted.insert(routes::file_of(&routes::list_page(&path, number)));
                 changed = true;
             }
         }
-        if changed && base.starts_with("schools/") {
-            wanted.insert(format!("{base}atom.xml"));
+        if let Some(feed) = list.feed.filter(|_| changed) {
+            wanted.insert(feed);
         }
     }
     wanted
@@ -449,7 +416,7 @@ impl Selection for Recorder {
 
 /// Writes a file into the output only when its bytes differ from what is there.
 struct ChangedOnly<'a> {
-    output: &'a Path,
+    output: &'a Folder,
     written: Mutex<HashMap<String, u64>>,
     put: Mutex<Vec<String>>,
     count: AtomicUsize,
@@ -473,17 +440,7 @@ impl Sink for ChangedOnly<'_> {
         if unchanged {
             return Ok(());
         }
-        let full = self.output.join(path);
-        if let Some(dir) = full.parent() {
-            fs::create_dir_all(dir).map_err(|error| OutputError::Io {
-                path: dir.to_path_buf(),
-                error,
-            })?;
-        }
-        fs::write(&full, bytes).map_err(|error| OutputError::Io {
-            path: full.clone(),
-            error,
-        })?;
+        self.output.write(path, bytes)?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -491,12 +448,4 @@ impl Sink for ChangedOnly<'_> {
         self.count.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
-}
-
-fn search_error(error: crate::search::SearchError) -> BuildError {
-    BuildError::Output(format!("the search index could not be built: {error}"))
-}
-
-fn write_error(path: &Path, error: std::io::Error) -> BuildError {
-    BuildError::Output(format!("cannot write {}: {error}", path.display()))
 }

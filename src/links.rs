@@ -4,7 +4,8 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use regex::Regex;
 use walkdir::WalkDir;
@@ -24,10 +25,23 @@ pub struct LinkReport {
     pub broken: Vec<BrokenLink>,
 }
 
+/// Why a built site could not be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum LinkCheckError {
+    #[error("{} has no index.html: is it a built site? Build it with `testimony build` first", .0.display())]
+    NotABuiltSite(PathBuf),
+    #[error("cannot read {page}")]
+    Read {
+        page: String,
+        #[source]
+        error: io::Error,
+    },
+}
+
 /// Checks every `href` and `src` of every HTML page under `output_dir`. `root` is the site's
 /// path prefix (`/` or `/archive/`): a link outside it is outside the site and is not checked,
 /// nor are links to other hosts.
-pub fn check_links(output_dir: &Path, root: &str) -> Result<LinkReport, String> {
+pub fn check_links(output_dir: &Path, root: &str) -> Result<LinkReport, LinkCheckError> {
     let attribute =
         Regex::new(r#"(?i)\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#)
             .expect("the attribute pattern is valid");
@@ -42,15 +56,15 @@ pub fn check_links(output_dir: &Path, root: &str) -> Result<LinkReport, String> 
         })
         .collect();
     if !files.contains("index.html") {
-        return Err(format!(
-            "{} has no index.html: is it a built site? Build it with `testimony build` first",
-            output_dir.display()
-        ));
+        return Err(LinkCheckError::NotABuiltSite(output_dir.to_path_buf()));
     }
     let mut report = LinkReport::default();
     for page in files.iter().filter(|f| f.ends_with(".html")) {
-        let html = fs::read_to_string(output_dir.join(page))
-            .map_err(|e| format!("cannot read {page}: {e}"))?;
+        let html =
+            fs::read_to_string(output_dir.join(page)).map_err(|error| LinkCheckError::Read {
+                page: page.clone(),
+                error,
+            })?;
         report.pages += 1;
         for captures in attribute.captures_iter(&html) {
             let raw = captures

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use testimony_search::fuzzy;
+
 use crate::config::SiteConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize)]
@@ -32,9 +34,17 @@ impl SchoolKind {
         }
     }
 
-    /// "State secondary school": one wording, shared with the search filters.
-    pub fn label(self) -> String {
-        crate::search::kind_label(self.slug())
+    /// "State secondary school": one wording, for pages and (through the search documents)
+    /// the search filters.
+    pub fn label(self) -> &'static str {
+        match self {
+            SchoolKind::Primary => "Primary school",
+            SchoolKind::StateSecondary => "State secondary school",
+            SchoolKind::Independent => "Independent school",
+            SchoolKind::College => "College",
+            SchoolKind::University => "University",
+            SchoolKind::Other => "Other",
+        }
     }
 }
 
@@ -111,24 +121,20 @@ impl SchoolRegistry {
     /// The registered names closest to a reference that matched nothing, best first.
     pub fn closest(&self, reference: &str, count: usize) -> Vec<&School> {
         let key = match_key(reference);
-        let mut scored: Vec<(f64, SchoolId)> = self
+        let keys: Vec<(SchoolId, String)> = self
             .schools
             .iter()
             .enumerate()
-            .map(|(id, school)| {
-                let best = school
-                    .names()
-                    .map(|name| strsim::jaro_winkler(&key, &match_key(name)))
-                    .fold(0.0, f64::max);
-                (best, id)
-            })
-            .filter(|(score, _)| *score >= 0.75)
+            .flat_map(|(id, school)| school.names().map(move |name| (id, match_key(name))))
             .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        scored
+        let mut closest: Vec<SchoolId> =
+            fuzzy::ranked(&key, keys.iter().map(|(id, name)| (*id, name.as_str())));
+        let mut seen = std::collections::BTreeSet::new();
+        closest.retain(|id| seen.insert(*id));
+        closest
             .into_iter()
             .take(count)
-            .map(|(_, id)| &self.schools[id])
+            .map(|id| &self.schools[id])
             .collect()
     }
 }
@@ -139,17 +145,6 @@ pub fn match_key(text: &str) -> String {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// `a-z`, `0-9` and single hyphens inside: safe as one URL path segment.
-pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-        && !slug.contains("--")
 }
 
 /// A published testimony: the allowlisted fields only.
@@ -313,13 +308,5 @@ mod tests {
             registry.closest("Northbrige Academy", 1)[0].slug,
             "northbridge-academy"
         );
-    }
-
-    #[test]
-    fn slugs_are_single_safe_segments() {
-        assert!(is_valid_slug("how-to-report"));
-        assert!(!is_valid_slug("../etc"));
-        assert!(!is_valid_slug("About"));
-        assert!(!is_valid_slug(""));
     }
 }

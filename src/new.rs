@@ -2,9 +2,25 @@
 //! as they can be (the next free id, today's date), for a volunteer to complete.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
+
+use crate::content::source::SourceFile;
+
+/// Why `new` wrote nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    #[error("{} has no content/site.yaml: run this inside a site, or pass --site DIR", .0.display())]
+    NotASite(PathBuf),
+    #[error("cannot write {}", .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        error: io::Error,
+    },
+}
 
 /// What `new` creates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -15,13 +31,10 @@ pub enum Kind {
 }
 
 /// Writes the new file and returns its path (relative to the site directory).
-pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<PathBuf, String> {
+pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<PathBuf, NewError> {
     let content = site_dir.join("content");
     if !content.join("site.yaml").is_file() {
-        return Err(format!(
-            "{} has no content/site.yaml: run this inside a site, or pass --site DIR",
-            site_dir.display()
-        ));
+        return Err(NewError::NotASite(site_dir.to_path_buf()));
     }
     let (relative, text) = match kind {
         Kind::Testimony => {
@@ -43,11 +56,14 @@ pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<P
         ),
     };
     let path = site_dir.join(&relative);
+    let write_error = |error| NewError::Write {
+        path: path.clone(),
+        error,
+    };
     if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        fs::create_dir_all(parent).map_err(write_error)?;
     }
-    fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    fs::write(&path, text).map_err(write_error)?;
     Ok(relative)
 }
 
@@ -58,28 +74,17 @@ fn next_free_id(dir: &Path) -> u64 {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| fs::read_to_string(entry.path()).ok())
-        .filter_map(|text| front_matter_id(&text))
+        .filter_map(|entry| front_matter_id(entry.into_path()))
         .max();
     highest.unwrap_or(0) + 1
 }
 
 /// The `id:` of a file's front matter, when it has one that reads as a number.
-fn front_matter_id(text: &str) -> Option<u64> {
-    let mut lines = text.trim_start_matches('\u{feff}').lines();
-    if lines.next()?.trim_end() != "---" {
-        return None;
-    }
-    lines
-        .take_while(|line| line.trim_end() != "---")
-        .find_map(|line| {
-            line.strip_prefix("id:")?
-                .split('#')
-                .next()?
-                .trim()
-                .parse()
-                .ok()
-        })
+fn front_matter_id(path: PathBuf) -> Option<u64> {
+    let bytes = fs::read(&path).ok()?;
+    let file = SourceFile::decode(path, bytes).ok()?;
+    let (front_matter, _) = file.split_front_matter().ok()?;
+    front_matter.top_level_value("id")?.parse().ok()
 }
 
 /// `base.md`, or `base-2.md`, `base-3.md` ... whichever does not exist yet.

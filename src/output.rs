@@ -12,24 +12,42 @@ use rayon::prelude::*;
 /// without it is never deleted.
 pub const MARKER: &str = ".testimony-output";
 
-#[derive(Debug)]
+/// Why the output directory was not written.
+#[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    /// The output directory would destroy or publish something it must not.
-    Refused(String),
+    #[error(
+        "the output directory {} is the site itself or contains it; building there would delete the site",
+        .0.display()
+    )]
+    IsTheSite(PathBuf),
+    #[error("the output directory {} is inside the site's {folder}/ folder", .path.display())]
+    InsideTheSite { path: PathBuf, folder: &'static str },
+    #[error(
+        "the output directory {} contains a content/ folder: it looks like a site, not a build",
+        .0.display()
+    )]
+    LooksLikeASite(PathBuf),
+    #[error(
+        "the output directory {} already holds files that testimony did not write; they would be deleted",
+        .0.display()
+    )]
+    NotABuild(PathBuf),
+    /// A file's path would climb out of the output directory (or is empty).
+    #[error("refusing to write `{0}`: it is not a plain path inside the output directory")]
+    UnsafePath(String),
+    #[error("cannot write {}", .path.display())]
     Io {
         path: PathBuf,
+        #[source]
         error: io::Error,
     },
 }
 
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::Refused(why) => write!(f, "{why}"),
-            OutputError::Io { path, error } => {
-                write!(f, "cannot write {}: {error}", path.display())
-            }
-        }
+impl OutputError {
+    /// Whether the output was refused before anything was written (a usage error), rather
+    /// than writing failed.
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, OutputError::Io { .. })
     }
 }
 
@@ -45,30 +63,21 @@ pub fn check_output_dir(site_dir: &Path, output: &Path) -> Result<(), OutputErro
     let site = absolute(site_dir);
     let out = absolute(output);
     if out == site || site.starts_with(&out) {
-        return Err(OutputError::Refused(format!(
-            "the output directory {} is the site itself or contains it; building there would delete the site",
-            output.display()
-        )));
+        return Err(OutputError::IsTheSite(output.to_path_buf()));
     }
     for protected in ["content", "themes"] {
         if out.starts_with(site.join(protected)) {
-            return Err(OutputError::Refused(format!(
-                "the output directory {} is inside the site's {protected}/ folder",
-                output.display()
-            )));
+            return Err(OutputError::InsideTheSite {
+                path: output.to_path_buf(),
+                folder: protected,
+            });
         }
     }
     if out.join("content").exists() {
-        return Err(OutputError::Refused(format!(
-            "the output directory {} contains a content/ folder: it looks like a site, not a build",
-            output.display()
-        )));
+        return Err(OutputError::LooksLikeASite(output.to_path_buf()));
     }
     if out.is_dir() && !out.join(MARKER).exists() && !is_empty_dir(&out) {
-        return Err(OutputError::Refused(format!(
-            "the output directory {} already holds files that testimony did not write; they would be deleted",
-            output.display()
-        )));
+        return Err(OutputError::NotABuild(output.to_path_buf()));
     }
     Ok(())
 }
@@ -116,10 +125,67 @@ fn absolute(path: &Path) -> PathBuf {
     normal
 }
 
+/// A folder files are written into, each through the same check: a path must be relative and
+/// may not climb out of it.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    root: PathBuf,
+}
+
+impl Folder {
+    pub fn new(root: impl Into<PathBuf>) -> Folder {
+        Folder { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where the file at `path` (relative, plain) lives.
+    pub fn path_of(&self, path: &str) -> Result<PathBuf, OutputError> {
+        let relative = Path::new(path);
+        let plain = relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
+        if !plain || path.is_empty() {
+            return Err(OutputError::UnsafePath(path.to_owned()));
+        }
+        Ok(self.root.join(relative))
+    }
+
+    /// Writes one file, making the folders it needs.
+    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let full = self.path_of(path)?;
+        if let Some(dir) = full.parent() {
+            fs::create_dir_all(dir).map_err(io_error(dir))?;
+        }
+        fs::write(&full, bytes).map_err(io_error(&full))
+    }
+
+    /// Deletes one file (gone already is fine), and the folders it leaves empty.
+    pub fn remove(&self, path: &str) -> Result<(), OutputError> {
+        let full = self.path_of(path)?;
+        if let Err(error) = fs::remove_file(&full)
+            && error.kind() != io::ErrorKind::NotFound
+        {
+            return Err(OutputError::Io { path: full, error });
+        }
+        // Removing a folder that is not empty fails, and stops the climb.
+        let mut dir = full.parent();
+        while let Some(parent) = dir.filter(|dir| *dir != self.root.as_path()) {
+            if fs::remove_dir(parent).is_err() {
+                break;
+            }
+            dir = parent.parent();
+        }
+        Ok(())
+    }
+}
+
 /// A build in progress: a temporary sibling of the output directory.
 pub struct Staging {
     target: PathBuf,
-    temp: PathBuf,
+    temp: Folder,
     committed: bool,
 }
 
@@ -141,32 +207,20 @@ impl Staging {
         fs::write(temp.join(MARKER), b"").map_err(io_error(&temp))?;
         Ok(Staging {
             target: target.to_path_buf(),
-            temp,
+            temp: Folder::new(temp),
             committed: false,
         })
     }
 
-    /// Writes one file; `path` is relative and may not climb out of the output.
-    pub fn write(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        let relative = Path::new(path);
-        let safe = relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-        if !safe || path.is_empty() {
-            return Err(OutputError::Refused(format!(
-                "refusing to write `{path}`: it is not a plain path inside the output directory"
-            )));
-        }
-        let full = self.temp.join(relative);
-        if let Some(dir) = full.parent() {
-            fs::create_dir_all(dir).map_err(io_error(dir))?;
-        }
-        fs::write(&full, bytes).map_err(io_error(&full))
+    /// The folder the build is written into.
+    pub fn folder(&self) -> &Folder {
+        &self.temp
     }
 
     /// Puts the finished build in place of the old output.
     pub fn commit(mut self) -> Result<(), OutputError> {
-        let old = self.temp.with_file_name(format!(
+        let temp = self.temp.root();
+        let old = temp.with_file_name(format!(
             ".{}.old-{}",
             self.target
                 .file_name()
@@ -178,7 +232,7 @@ impl Staging {
         if had_old {
             fs::rename(&self.target, &old).map_err(io_error(&self.target))?;
         }
-        if let Err(error) = fs::rename(&self.temp, &self.target) {
+        if let Err(error) = fs::rename(temp, &self.target) {
             if had_old {
                 let _ = fs::rename(&old, &self.target);
             }
@@ -211,7 +265,7 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
-            let _ = fs::remove_dir_all(&self.temp);
+            let _ = fs::remove_dir_all(self.temp.root());
         }
     }
 }

@@ -134,7 +134,7 @@ fn rebuild(engine: &mut Engine, changes: &Changes, shared: &Shared) {
             None
         }
         Err(BuildError::Content(diagnostics)) => Some(diagnostics.to_string()),
-        Err(BuildError::Usage(message) | BuildError::Output(message)) => Some(message),
+        Err(error) => Some(crate::diagnostics::error_chain(&error)),
     };
     if let Some(message) = &error {
         eprintln!("{message}\nThe server keeps running: fix the file and save it to rebuild.\n");

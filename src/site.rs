@@ -8,10 +8,12 @@ use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Archive, PublicTestimony};
-use crate::output::{self, OutputError, Staging};
+use crate::output::{self, Folder, OutputError, Staging};
 use crate::progress::{Progress, Silent};
-use crate::render::{self, RenderError, Renderer, Sink, views::SiteView};
-use crate::search::{self, SearchDoc, SearchSchool};
+use crate::render::pages::{self, Everything, Selection};
+use crate::render::{RenderError, Renderer, Sink, views::SiteView};
+use crate::routes;
+use crate::search::{self, IndexFiles, SearchDoc, SearchError, SearchSchool};
 use crate::theme::Theme;
 
 /// What `build` was asked to do, resolved.
@@ -34,14 +36,32 @@ pub struct Report {
     pub stages: Vec<(&'static str, Duration)>,
 }
 
-#[derive(Debug)]
+/// Why a build (or a check) stopped.
+#[derive(Debug, thiserror::Error)]
 pub enum BuildError {
-    /// Mistakes in the site's content or theme (exit status 1).
+    /// Mistakes in the site's content or theme, each with its file and line (exit status 1).
+    #[error("{0}")]
     Content(Diagnostics),
-    /// The command was asked for something it must not do (exit status 2).
-    Usage(String),
-    /// Writing failed (exit status 1).
-    Output(String),
+    /// `--base-url` is not an address a site can live at (exit status 2).
+    #[error("--base-url {0}")]
+    BaseUrl(String),
+    /// The output directory was refused (exit status 2), or writing it failed (1).
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The search index could not be built (exit status 1).
+    #[error("the search index could not be built")]
+    Search(#[from] SearchError),
+}
+
+impl BuildError {
+    /// 1 for content mistakes and failed writes, 2 for usage errors.
+    pub fn exit_status(&self) -> u8 {
+        match self {
+            BuildError::BaseUrl(_) => 2,
+            BuildError::Output(error) if error.is_refusal() => 2,
+            _ => 1,
+        }
+    }
 }
 
 impl From<Diagnostic> for BuildError {
@@ -57,15 +77,6 @@ impl From<RenderError> for BuildError {
         match error {
             RenderError::Template(diagnostic) => diagnostic.into(),
             RenderError::Output(error) => error.into(),
-        }
-    }
-}
-
-impl From<OutputError> for BuildError {
-    fn from(error: OutputError) -> Self {
-        match error {
-            OutputError::Refused(why) => BuildError::Usage(why),
-            io @ OutputError::Io { .. } => BuildError::Output(io.to_string()),
         }
     }
 }
@@ -104,7 +115,7 @@ pub(crate) fn search_doc(archive: &Archive, testimony: &PublicTestimony) -> Sear
     SearchDoc {
         id: testimony.id,
         title: testimony.title.clone(),
-        url: format!("{}testimonies/{}/", archive.config.root(), testimony.id),
+        url: archive.config.urls().link(&routes::testimony(testimony.id)),
         published: testimony.published.to_string(),
         schools: testimony
             .schools
@@ -117,6 +128,7 @@ pub(crate) fn search_doc(archive: &Archive, testimony: &PublicTestimony) -> Sear
                     aliases: school.aliases.clone(),
                     former_names: school.former_names.clone(),
                     kind: school.kind.slug().to_string(),
+                    kind_label: school.kind.label().to_string(),
                     region: school.region.clone(),
                 }
             })
@@ -146,17 +158,17 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     build_with_progress(options, &Silent)
 }
 
-/// Writes each rendered file into the staging directory at once, counting what it wrote.
-struct StagingSink<'a> {
-    staging: &'a Staging,
+/// Writes each rendered file into a folder at once, counting what it wrote.
+struct FolderSink<'a> {
+    folder: &'a Folder,
     progress: &'a dyn Progress,
     files: AtomicUsize,
     bytes: AtomicU64,
 }
 
-impl Sink for StagingSink<'_> {
+impl Sink for FolderSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.staging.write(path, bytes)?;
+        self.folder.write(path, bytes)?;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.progress.advance(1);
@@ -166,6 +178,54 @@ impl Sink for StagingSink<'_> {
     fn expect(&self, files: u64) {
         self.progress.stage("Writing pages", files);
     }
+}
+
+/// What [`render_and_index`] did.
+pub(crate) struct Rendered {
+    /// Schools with published testimonies.
+    pub schools: usize,
+    /// Every file of the search index, written now or before.
+    pub index_files: Vec<String>,
+    pub render_time: Duration,
+    pub index_time: Duration,
+}
+
+/// The one render-and-index step of every build, clean or incremental: renders the pages
+/// `selection` wants into `sink` while `index` builds or updates the search index on a thread
+/// of its own, then puts the index's new files into `sink` too.
+pub(crate) fn render_and_index(
+    archive: &Archive,
+    renderer: &Renderer,
+    sink: &dyn Sink,
+    selection: &dyn Selection,
+    index: impl FnOnce() -> Result<IndexFiles, SearchError> + Send,
+    progress: &dyn Progress,
+) -> Result<Rendered, BuildError> {
+    let (rendered, (indexed, index_time)) = std::thread::scope(|scope| {
+        let index = scope.spawn(|| {
+            let started = Instant::now();
+            (index(), started.elapsed())
+        });
+        let started = Instant::now();
+        let rendered = pages::render_selected(archive, renderer, sink, selection)
+            .map(|schools| (schools, started.elapsed()));
+        (
+            rendered,
+            index.join().expect("the search indexer does not panic"),
+        )
+    });
+    let (schools, render_time) = rendered?;
+    let index = indexed?;
+    progress.stage("Writing the search index", index.changed.len() as u64);
+    for (path, bytes) in &index.changed {
+        sink.put(path, bytes)?;
+    }
+    Ok(Rendered {
+        schools,
+        index_files: index.all,
+        render_time,
+        index_time,
+    })
 }
 
 /// As [`build`], telling `progress` of each stage. Pages are rendered and written in parallel
@@ -184,8 +244,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
     output::check_output_dir(&options.site_dir, &options.output_dir)?;
 
     if let Some(url) = &options.base_url {
-        normalize_base_url(url)
-            .map_err(|problem| BuildError::Usage(format!("--base-url {problem}")))?;
+        normalize_base_url(url).map_err(BuildError::BaseUrl)?;
     }
     progress.stage("Reading content", 0);
     let loaded = content::load(&options.site_dir, options.base_url.as_deref())
@@ -196,46 +255,40 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
     let staging = Staging::new(&options.output_dir)?;
-    let sink = StagingSink {
-        staging: &staging,
+    let sink = FolderSink {
+        folder: staging.folder(),
         progress,
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
     };
-    let started = Instant::now();
-    let (rendered, indexed) = std::thread::scope(|scope| {
-        let index = scope.spawn(|| {
-            let started = Instant::now();
+    let rendered = render_and_index(
+        archive,
+        &renderer,
+        &sink,
+        &Everything,
+        || {
             let files = search::build_index_with_tag_labels(
                 &search_docs(archive),
                 &archive.config.language,
                 &archive.config.tags,
-            );
-            (files, started.elapsed())
-        });
-        let rendered = render::pages::render_all(archive, &renderer, &sink);
-        let indexed = index.join().expect("the search indexer does not panic");
-        (rendered, indexed)
-    });
-    let schools = rendered?;
-    let render_time = started.elapsed();
-    let (index, index_time) = indexed;
-    let index = index.map_err(|error| {
-        BuildError::Output(format!("the search index could not be built: {error}"))
-    })?;
-    progress.stage("Writing the search index", index.len() as u64);
-    for (path, bytes) in &index {
-        sink.put(path, bytes)?;
-    }
+            )?;
+            Ok(IndexFiles::from(files))
+        },
+        progress,
+    )?;
     let (files_written, bytes_written) = (sink.files.into_inner(), sink.bytes.into_inner());
     staging.commit()?;
     timer.lap("render, index and write");
-    timer.stages.insert(1, ("  render pages", render_time));
-    timer.stages.insert(2, ("  search index", index_time));
+    timer
+        .stages
+        .insert(1, ("  render pages", rendered.render_time));
+    timer
+        .stages
+        .insert(2, ("  search index", rendered.index_time));
 
     Ok(Report {
         counts: loaded.counts,
-        schools,
+        schools: rendered.schools,
         files_written,
         bytes_written,
         warnings: loaded.warnings,

@@ -9,6 +9,7 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, display_path};
+use crate::embedded;
 
 static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -42,24 +43,15 @@ impl Theme {
             let Some(root) = BUILT_IN.get_dir(dir) else {
                 continue;
             };
-            let mut stack = vec![root];
-            while let Some(current) = stack.pop() {
-                stack.extend(current.dirs());
-                for file in current.files() {
-                    let relative = file
-                        .path()
-                        .strip_prefix(dir)
-                        .unwrap_or(file.path())
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    if is_templates {
-                        let text = String::from_utf8_lossy(file.contents()).into_owned();
-                        theme.templates.insert(relative, text);
-                    } else {
-                        theme
-                            .static_files
-                            .insert(relative, file.contents().to_vec());
-                    }
+            for file in embedded::files(root) {
+                let relative = embedded::relative_path(file, dir);
+                if is_templates {
+                    let text = String::from_utf8_lossy(file.contents()).into_owned();
+                    theme.templates.insert(relative, text);
+                } else {
+                    theme
+                        .static_files
+                        .insert(relative, file.contents().to_vec());
                 }
             }
         }

@@ -7,24 +7,11 @@ use crate::content::source::SourceFile;
 use crate::content::testimony::parse_date;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
-use crate::model::{Page, Update, is_valid_slug};
+use crate::model::{Page, Update};
+use crate::routes::{RESERVED_SLUGS, is_valid_slug};
 
 const UPDATE_FIELDS: &[&str] = &["title", "date", "summary", "draft"];
 const PAGE_FIELDS: &[&str] = &["title", "slug", "menu"];
-
-/// Top-level paths the site itself uses; a page may not take them.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "testimonies",
-    "schools",
-    "tags",
-    "updates",
-    "search",
-    "assets",
-    "404",
-    "page",
-    "sitemap",
-    "robots",
-];
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

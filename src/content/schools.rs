@@ -6,7 +6,8 @@ use serde::Deserialize;
 
 use crate::content::source::SourceFile;
 use crate::diagnostics::Diagnostic;
-use crate::model::{School, SchoolKind, SchoolRegistry, is_valid_slug, match_key};
+use crate::model::{School, SchoolKind, SchoolRegistry, match_key};
+use crate::routes::is_valid_slug;
 
 const SCHOOL_FIELDS: &[&str] = &[
     "name",

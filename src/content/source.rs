@@ -178,6 +178,16 @@ impl Yaml<'_> {
         })
     }
 
+    /// The value written on a top-level `key:` line, without its comment, read without
+    /// parsing the rest of the document: it is there even when a mistake elsewhere stops the
+    /// parse (so `testimony new` counts the id of a file with a typo in it).
+    pub fn top_level_value(&self, key: &str) -> Option<&str> {
+        let (line, _) = self.key_position(key)?;
+        let text = self.text.lines().nth(line - self.first_line)?;
+        let value = text[key.len()..].trim_start().strip_prefix(':')?;
+        Some(value.split('#').next().unwrap_or_default().trim())
+    }
+
     /// Where `needle` is written in the value of top-level `key` (which may continue on the
     /// following indented lines), as file (line, column); the key's own position otherwise.
     pub fn value_position(&self, key: &str, needle: &str) -> (usize, usize) {

@@ -9,8 +9,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::Tera;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, error_chain};
 use crate::output::OutputError;
+use crate::routes::{self, Urls};
 use crate::theme::Theme;
 use views::SiteView;
 
@@ -73,6 +74,7 @@ struct PageContext<'a, T: Serialize> {
 pub struct Renderer<'a> {
     tera: Tera,
     site: SiteView<'a>,
+    urls: Urls,
     /// Static files, and their fingerprinted copies under `assets/`.
     pub assets: Vec<OutputFile>,
     /// Whether rendered pages still need minifying (see `Renderer::new`).
@@ -108,11 +110,12 @@ impl<'a> Renderer<'a> {
         tera.add_raw_templates(templates.iter().map(|(name, text)| (*name, text.as_str())))
             .map_err(|error| template_error("the theme's templates cannot be read", &error))?;
 
+        let site_urls = Urls::new(site.base_url);
         let mut assets = Vec::new();
         let mut urls = HashMap::new();
         for (path, bytes) in &theme.static_files {
-            let fingerprinted = fingerprint(path, bytes);
-            urls.insert(path.clone(), format!("{}{fingerprinted}", site.root));
+            let fingerprinted = routes::fingerprinted(path, &content_hash(bytes));
+            urls.insert(path.clone(), site_urls.link(&fingerprinted));
             assets.push(OutputFile::new(path.clone(), bytes.clone()));
             assets.push(OutputFile::new(fingerprinted, bytes.clone()));
         }
@@ -120,6 +123,7 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             tera,
             site,
+            urls: site_urls,
             assets,
             minify_pages,
         })
@@ -152,7 +156,7 @@ impl<'a> Renderer<'a> {
             site: &self.site,
             section,
             page_title,
-            canonical_url: format!("{}{path}", self.site.base_url),
+            canonical_url: self.urls.absolute(path),
             fields,
         };
         let context = tera::Context::from_serialize(&context).map_err(|error| {
@@ -255,15 +259,13 @@ fn escape_html(input: &str) -> String {
     out
 }
 
-/// `style.css` → `assets/style.<10 hex digits of sha-256>.css`.
-fn fingerprint(path: &str, bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let hash: String = digest.iter().take(5).map(|b| format!("{b:02x}")).collect();
-    let (stem, extension) = match path.rsplit_once('.') {
-        Some((stem, extension)) if !stem.ends_with('/') => (stem, format!(".{extension}")),
-        _ => (path, String::new()),
-    };
-    format!("assets/{stem}.{hash}{extension}")
+/// 10 hex digits of a file's SHA-256, for its fingerprinted name.
+fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 struct AssetUrl {
@@ -289,13 +291,8 @@ impl tera::Function for AssetUrl {
 
 /// A Tera error with its whole chain, which is where the useful part is.
 fn template_error(what: &str, error: &dyn std::error::Error) -> Diagnostic {
-    let mut message = format!("{what}: {error}");
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    Diagnostic::error("themes", message).hint("check the template named above")
+    Diagnostic::error("themes", format!("{what}: {}", error_chain(error)))
+        .hint("check the template named above")
 }
 
 #[cfg(test)]

@@ -11,10 +11,11 @@ use serde::Serialize;
 
 use super::views::{
     FeedEntry, FeedView, PageView, PagerView, SchoolRecord, SchoolView, SitemapEntry, TagView,
-    TestimonyView, UpdateView, page_url, rfc3339,
+    TestimonyView, UpdateView, rfc3339,
 };
 use super::{RenderError, Renderer, Sink};
 use crate::model::{Archive, PublicTestimony, SchoolId};
+use crate::routes::{self, Pagination, Urls};
 
 /// Most URLs one sitemap file may list (sitemaps.org); more are split under a sitemap index.
 pub const SITEMAP_LIMIT: usize = 50_000;
@@ -22,7 +23,7 @@ pub const SITEMAP_LIMIT: usize = 50_000;
 /// Which of the site's pages and feeds to render.
 pub trait Selection: Sync {
     /// Whether to render the file at `path` (relative to the output root, e.g.
-    /// `schools/x/index.html`). Every page and feed of the site is asked about, rendered or
+    /// `schools/x/index.html`, see [`routes::file_of`]). Every page and feed of the site is asked about, rendered or
     /// not; data files (`schools.json`, the sitemap, `robots.txt`) are always rendered.
     fn wants(&self, path: &str) -> bool;
 }
@@ -58,7 +59,7 @@ pub fn render_selected(
         by_school: archive.by_school(),
         by_tag: archive.by_tag(),
         renderer,
-        root: renderer.site().root.clone(),
+        urls: archive.config.urls(),
         sink,
         selection,
         sitemap: Mutex::new(Vec::new()),
@@ -79,6 +80,47 @@ pub fn render_selected(
     Ok(site.by_school.len())
 }
 
+/// A paginated list of testimonies: their ids as the list shows them (newest first), and the
+/// path of its feed, if it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListEntries {
+    pub ids: Vec<u64>,
+    pub feed: Option<String>,
+}
+
+/// Every paginated list of testimonies the site has, by its path: all testimonies, each
+/// school's (with its feed) and each tag's.
+pub fn lists(archive: &Archive) -> BTreeMap<String, ListEntries> {
+    let ids = |list: &[&PublicTestimony]| list.iter().map(|t| t.id).collect();
+    let mut lists = BTreeMap::new();
+    lists.insert(
+        routes::TESTIMONIES.to_owned(),
+        ListEntries {
+            ids: archive.testimonies.iter().map(|t| t.id).collect(),
+            feed: None,
+        },
+    );
+    for (school, list) in archive.by_school() {
+        let path = routes::school(&archive.schools.get(school).slug);
+        let feed = Some(routes::feed(&path));
+        lists.insert(
+            path,
+            ListEntries {
+                ids: ids(&list),
+                feed,
+            },
+        );
+    }
+    for (tag, list) in archive.by_tag() {
+        let entries = ListEntries {
+            ids: ids(&list),
+            feed: None,
+        };
+        lists.insert(routes::tag(tag), entries);
+    }
+    lists
+}
+
 struct SiteWriter<'a> {
     archive: &'a Archive,
     /// Each school's and each tag's published testimonies, newest first: computed once, used
@@ -86,7 +128,7 @@ struct SiteWriter<'a> {
     by_school: BTreeMap<SchoolId, Vec<&'a PublicTestimony>>,
     by_tag: BTreeMap<&'a str, Vec<&'a PublicTestimony>>,
     renderer: &'a Renderer<'a>,
-    root: String,
+    urls: Urls,
     sink: &'a dyn Sink,
     selection: &'a dyn Selection,
     sitemap: Mutex<Vec<SitemapEntry>>,
@@ -102,8 +144,7 @@ struct ListFields<'a> {
 impl<'a> SiteWriter<'a> {
     /// How many pages, feeds and data files a full render writes (without a sitemap split).
     fn file_count(&self) -> u64 {
-        let per_page = self.archive.config.per_page.max(1);
-        let pages = |n: usize| n.div_ceil(per_page).max(1) as u64;
+        let pages = |n: usize| Pagination::new(self.archive.config.per_page, n).pages() as u64;
         let schools: u64 = self.by_school.values().map(|l| pages(l.len()) + 1).sum();
         let tags: u64 = self.by_tag.values().map(|l| pages(l.len())).sum();
         let testimonies = self.archive.testimonies.len();
@@ -111,7 +152,7 @@ impl<'a> SiteWriter<'a> {
         testimonies as u64 + pages(testimonies) + schools + tags + fixed as u64
     }
 
-    /// Renders an HTML page at `path` (e.g. `schools/x/`, or `` for home) into `path/index.html`.
+    /// Renders an HTML page at `path` (e.g. `schools/x/`, or `` for home) into its file.
     fn html<T: Serialize>(
         &self,
         path: &str,
@@ -125,10 +166,8 @@ impl<'a> SiteWriter<'a> {
             return Ok(());
         }
         let html = self.renderer.page(template, section, title, path, fields)?;
-        self.sink.put(
-            &format!("{path}index.html"),
-            &self.renderer.finish_html(html),
-        )?;
+        self.sink
+            .put(&routes::file_of(path), &self.renderer.finish_html(html))?;
         self.add_to_sitemap(path, lastmod);
         Ok(())
     }
@@ -136,7 +175,7 @@ impl<'a> SiteWriter<'a> {
     /// Whether the page at `path` is left unrendered; it stays in the sitemap all the same.
     /// Asked before a page's view is built, which costs more than the question.
     fn skipped(&self, path: &str, lastmod: &Option<String>) -> bool {
-        if self.selection.wants(&format!("{path}index.html")) {
+        if self.selection.wants(&routes::file_of(path)) {
             return false;
         }
         self.add_to_sitemap(path, lastmod.clone());
@@ -148,13 +187,13 @@ impl<'a> SiteWriter<'a> {
             .lock()
             .expect("no page panicked while holding the sitemap")
             .push(SitemapEntry {
-                loc: format!("{}{path}", self.archive.config.base_url),
+                loc: self.urls.absolute(path),
                 lastmod,
             });
     }
 
     fn view(&self, testimony: &'a PublicTestimony) -> TestimonyView<'a> {
-        TestimonyView::new(self.archive, &self.root, testimony)
+        TestimonyView::new(self.archive, &self.urls, testimony)
     }
 
     /// `base`, `base/page/2/` ...: a paginated list of testimonies.
@@ -167,46 +206,37 @@ impl<'a> SiteWriter<'a> {
         testimonies: &[&'a PublicTestimony],
         extra: impl Fn() -> T + Sync,
     ) -> Result<(), RenderError> {
-        let per_page = self.archive.config.per_page;
-        let chunks: Vec<&[&PublicTestimony]> = if testimonies.is_empty() {
-            vec![&[]]
-        } else {
-            testimonies.chunks(per_page).collect()
-        };
-        let total_pages = chunks.len();
-        chunks
-            .into_par_iter()
-            .enumerate()
-            .try_for_each(|(index, chunk)| {
-                let number = index + 1;
-                let path = page_url(base, number);
-                let lastmod = chunk.first().map(|t| t.published.to_string());
-                if self.skipped(&path, &lastmod) {
-                    return Ok(());
-                }
-                let url_base = format!("{}{base}", self.root);
-                let list = ListFields {
-                    testimonies: chunk.iter().map(|t| self.view(t)).collect(),
-                    pager: PagerView::new(&url_base, number, total_pages),
-                    total: testimonies.len(),
-                };
-                let page_title = if number == 1 {
-                    title.to_string()
-                } else {
-                    format!("{title} (page {number} of {total_pages})")
-                };
-                self.html(
-                    &path,
-                    template,
-                    section,
-                    &page_title,
-                    lastmod,
-                    Merged {
-                        list,
-                        extra: extra(),
-                    },
-                )
-            })
+        let pagination = Pagination::new(self.archive.config.per_page, testimonies.len());
+        let total_pages = pagination.pages();
+        (1..=total_pages).into_par_iter().try_for_each(|number| {
+            let chunk = &testimonies[pagination.range(number)];
+            let path = routes::list_page(base, number);
+            let lastmod = chunk.first().map(|t| t.published.to_string());
+            if self.skipped(&path, &lastmod) {
+                return Ok(());
+            }
+            let list = ListFields {
+                testimonies: chunk.iter().map(|t| self.view(t)).collect(),
+                pager: PagerView::new(&self.urls.link(base), number, total_pages),
+                total: testimonies.len(),
+            };
+            let page_title = if number == 1 {
+                title.to_string()
+            } else {
+                format!("{title} (page {number} of {total_pages})")
+            };
+            self.html(
+                &path,
+                template,
+                section,
+                &page_title,
+                lastmod,
+                Merged {
+                    list,
+                    extra: extra(),
+                },
+            )
+        })
     }
 
     fn home(&self) -> Result<(), RenderError> {
@@ -232,7 +262,7 @@ impl<'a> SiteWriter<'a> {
                 .updates
                 .iter()
                 .take(3)
-                .map(|u| UpdateView::new(&self.root, u))
+                .map(|u| UpdateView::new(&self.urls, u))
                 .collect(),
             latest_testimonies: self
                 .archive
@@ -243,13 +273,13 @@ impl<'a> SiteWriter<'a> {
                 .collect(),
             letters: self.school_groups().into_keys().map(Letter::new).collect(),
         };
-        self.html("", "index.html", "home", "", None, home)
+        self.html(routes::HOME, "index.html", "home", "", None, home)
     }
 
     fn testimonies(&self) -> Result<(), RenderError> {
         let all: Vec<&PublicTestimony> = self.archive.testimonies.iter().collect();
         self.paginated(
-            "testimonies/",
+            routes::TESTIMONIES,
             "testimonies.html",
             "testimonies",
             "All testimonies",
@@ -264,7 +294,7 @@ impl<'a> SiteWriter<'a> {
             .testimonies
             .par_iter()
             .try_for_each(|testimony| {
-                let path = format!("testimonies/{}/", testimony.id);
+                let path = routes::testimony(testimony.id);
                 let lastmod = Some(testimony.published.to_string());
                 if self.skipped(&path, &lastmod) {
                     return Ok(());
@@ -296,7 +326,7 @@ impl<'a> SiteWriter<'a> {
                 .filter(|l| l.chars().all(|c| c.is_ascii_alphabetic()))
                 .unwrap_or_else(|| "#".to_string());
             groups.entry(letter).or_default().push(SchoolView::new(
-                &self.root,
+                &self.urls,
                 school,
                 testimonies.len(),
             ));
@@ -330,7 +360,7 @@ impl<'a> SiteWriter<'a> {
             .collect();
         let total = groups.iter().map(|g| g.schools.len()).sum();
         self.html(
-            "schools/",
+            routes::SCHOOLS,
             "schools.html",
             "schools",
             "Schools A–Z",
@@ -347,8 +377,8 @@ impl<'a> SiteWriter<'a> {
             .into_par_iter()
             .map(|(&id, testimonies)| {
                 let school = self.archive.schools.get(id);
-                let base = format!("schools/{}/", school.slug);
-                let view = || SchoolView::new(&self.root, school, testimonies.len());
+                let base = routes::school(&school.slug);
+                let view = || SchoolView::new(&self.urls, school, testimonies.len());
                 self.paginated(
                     &base,
                     "school.html",
@@ -357,7 +387,7 @@ impl<'a> SiteWriter<'a> {
                     testimonies,
                     || SchoolFields { school: view() },
                 )?;
-                let feed_path = format!("{base}atom.xml");
+                let feed_path = routes::feed(&base);
                 if self.selection.wants(&feed_path) {
                     let feed = self.feed(
                         &format!("{} — {}", school.name, self.archive.config.title),
@@ -370,30 +400,30 @@ impl<'a> SiteWriter<'a> {
                 Ok(SchoolRecord {
                     name: &school.name,
                     slug: &school.slug,
-                    url: format!("{}{base}", self.archive.config.base_url),
+                    url: self.urls.absolute(&base),
                     kind: school.kind.slug(),
                     region: school.region.as_deref(),
                     aliases: &school.aliases,
                     former_names: &school.former_names,
                     urn: school.urn.as_deref(),
                     count: testimonies.len(),
-                    feed_url: format!("{}{base}atom.xml", self.archive.config.base_url),
+                    feed_url: self.urls.absolute(&feed_path),
                 })
             })
             .collect::<Result<Vec<_>, RenderError>>()?;
         records.sort_by_key(|record| record.name.to_lowercase());
         let json = serde_json::to_vec_pretty(&records).expect("school records serialize");
-        Ok(self.sink.put("schools.json", &json)?)
+        Ok(self.sink.put(routes::SCHOOLS_JSON, &json)?)
     }
 
     fn tags(&self) -> Result<(), RenderError> {
         let archive = self.archive;
-        let root = self.root.clone();
+        let urls = &self.urls;
         let by_tag = &self.by_tag;
         let tag_view = |slug: &'a str, count: usize| TagView {
             slug,
             label: archive.config.tags.get(slug).map_or(slug, String::as_str),
-            url: format!("{root}tags/{slug}/"),
+            url: urls.link(&routes::tag(slug)),
             count,
         };
         #[derive(Serialize)]
@@ -406,7 +436,7 @@ impl<'a> SiteWriter<'a> {
                 .map(|(slug, list)| tag_view(slug, list.len()))
                 .collect(),
         };
-        self.html("tags/", "tags.html", "tags", "Tags", None, tags)?;
+        self.html(routes::TAGS, "tags.html", "tags", "Tags", None, tags)?;
         #[derive(Serialize)]
         struct TagFields<'a> {
             tag: TagView<'a>,
@@ -419,7 +449,7 @@ impl<'a> SiteWriter<'a> {
                 .get(*slug)
                 .map_or(*slug, String::as_str);
             self.paginated(
-                &format!("tags/{slug}/"),
+                &routes::tag(slug),
                 "tag.html",
                 "tag",
                 label,
@@ -432,7 +462,7 @@ impl<'a> SiteWriter<'a> {
     }
 
     fn updates(&self) -> Result<(), RenderError> {
-        let root = self.root.clone();
+        let urls = &self.urls;
         #[derive(Serialize)]
         struct Updates<'a> {
             updates: Vec<UpdateView<'a>>,
@@ -442,16 +472,23 @@ impl<'a> SiteWriter<'a> {
                 .archive
                 .updates
                 .iter()
-                .map(|u| UpdateView::new(&root, u))
+                .map(|u| UpdateView::new(urls, u))
                 .collect(),
         };
-        self.html("updates/", "updates.html", "updates", "Updates", None, list)?;
+        self.html(
+            routes::UPDATES,
+            "updates.html",
+            "updates",
+            "Updates",
+            None,
+            list,
+        )?;
         #[derive(Serialize)]
         struct One<'a> {
             update: UpdateView<'a>,
         }
         for update in &self.archive.updates {
-            let path = format!("updates/{}/", update.slug);
+            let path = routes::update(&update.slug);
             self.html(
                 &path,
                 "update.html",
@@ -459,39 +496,39 @@ impl<'a> SiteWriter<'a> {
                 &update.title,
                 Some(update.date.to_string()),
                 One {
-                    update: UpdateView::new(&root, update),
+                    update: UpdateView::new(urls, update),
                 },
             )?;
         }
-        let base = &self.archive.config.base_url;
         let entries: Vec<FeedEntry> = self
             .archive
             .updates
             .iter()
             .map(|u| FeedEntry {
                 title: &u.title,
-                id: format!("{base}updates/{}/", u.slug),
-                url: format!("{base}updates/{}/", u.slug),
+                id: urls.absolute(&routes::update(&u.slug)),
+                url: urls.absolute(&routes::update(&u.slug)),
                 published: rfc3339(u.date),
                 updated: rfc3339(u.date),
                 summary: u.summary.clone().unwrap_or_default(),
                 content_html: &u.content_html,
             })
             .collect();
+        let feed_path = routes::feed(routes::UPDATES);
         let feed = FeedView {
             title: format!("Updates — {}", self.archive.config.title),
-            id: format!("{base}updates/"),
-            self_url: format!("{base}updates/atom.xml"),
-            alternate_url: format!("{base}updates/"),
+            id: urls.absolute(routes::UPDATES),
+            self_url: urls.absolute(&feed_path),
+            alternate_url: urls.absolute(routes::UPDATES),
             updated: entries
                 .first()
                 .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone()),
             entries,
         };
-        if !self.selection.wants("updates/atom.xml") {
+        if !self.selection.wants(&feed_path) {
             return Ok(());
         }
-        self.feed_file("updates/atom.xml", feed)
+        self.feed_file(&feed_path, feed)
     }
 
     fn pages(&self) -> Result<(), RenderError> {
@@ -500,11 +537,11 @@ impl<'a> SiteWriter<'a> {
             page: PageView<'a>,
         }
         for page in &self.archive.pages {
-            let path = format!("{}/", page.slug);
+            let path = routes::page(&page.slug);
             let view = PageView {
                 title: &page.title,
                 slug: &page.slug,
-                url: format!("{}{path}", self.root),
+                url: self.urls.link(&path),
                 content_html: &page.content_html,
             };
             self.html(
@@ -521,19 +558,19 @@ impl<'a> SiteWriter<'a> {
 
     /// The search page needs no list of its own: the index's catalog carries the schools.
     fn search(&self) -> Result<(), RenderError> {
-        self.html("search/", "search.html", "search", "Search", None, ())
+        self.html(routes::SEARCH, "search.html", "search", "Search", None, ())
     }
 
     fn not_found(&self) -> Result<(), RenderError> {
-        if !self.selection.wants("404.html") {
+        if !self.selection.wants(routes::NOT_FOUND) {
             return Ok(());
         }
-        let html = self
-            .renderer
-            .page("404.html", "404", "Page not found", "404.html", ())?;
+        let html =
+            self.renderer
+                .page("404.html", "404", "Page not found", routes::NOT_FOUND, ())?;
         Ok(self
             .sink
-            .put("404.html", &self.renderer.finish_html(html))?)
+            .put(routes::NOT_FOUND, &self.renderer.finish_html(html))?)
     }
 
     fn feed(
@@ -543,14 +580,14 @@ impl<'a> SiteWriter<'a> {
         page_path: &str,
         testimonies: &[&'a PublicTestimony],
     ) -> FeedView<'a> {
-        let base = &self.archive.config.base_url;
+        let urls = &self.urls;
         let entries: Vec<FeedEntry> = testimonies
             .iter()
             .take(50)
             .map(|t| FeedEntry {
                 title: &t.title,
-                id: format!("{base}testimonies/{}/", t.id),
-                url: format!("{base}testimonies/{}/", t.id),
+                id: urls.absolute(&routes::testimony(t.id)),
+                url: urls.absolute(&routes::testimony(t.id)),
                 published: rfc3339(t.published),
                 updated: rfc3339(t.published),
                 summary: feed_summary(t),
@@ -563,9 +600,9 @@ impl<'a> SiteWriter<'a> {
             .collect();
         FeedView {
             title: title.to_string(),
-            id: format!("{base}{page_path}"),
-            self_url: format!("{base}{self_path}"),
-            alternate_url: format!("{base}{page_path}"),
+            id: urls.absolute(page_path),
+            self_url: urls.absolute(self_path),
+            alternate_url: urls.absolute(page_path),
             updated: entries
                 .first()
                 .map_or_else(|| "1970-01-01T00:00:00Z".to_string(), |e| e.updated.clone()),
@@ -602,18 +639,21 @@ impl<'a> SiteWriter<'a> {
                 .expect("no page panicked while holding the sitemap"),
         );
         entries.sort_by(|a, b| a.loc.cmp(&b.loc));
-        let base = &self.archive.config.base_url;
         if entries.len() <= SITEMAP_LIMIT {
-            self.text_file("sitemap.xml", "sitemap.xml", Sitemap { entries: &entries })?;
+            self.text_file(
+                routes::SITEMAP,
+                "sitemap.xml",
+                Sitemap { entries: &entries },
+            )?;
         } else {
             let mut sitemaps = Vec::new();
             for (index, part) in entries.chunks(SITEMAP_LIMIT).enumerate() {
-                let path = format!("sitemaps/{}.xml", index + 1);
+                let path = routes::sitemap_part(index + 1);
                 self.text_file(&path, "sitemap.xml", Sitemap { entries: part })?;
-                sitemaps.push(format!("{base}{path}"));
+                sitemaps.push(self.urls.absolute(&path));
             }
             self.text_file(
-                "sitemap.xml",
+                routes::SITEMAP,
                 "sitemap_index.xml",
                 SitemapIndex { sitemaps },
             )?;
@@ -623,9 +663,9 @@ impl<'a> SiteWriter<'a> {
             sitemap_url: String,
         }
         let robots = Robots {
-            sitemap_url: format!("{base}sitemap.xml"),
+            sitemap_url: self.urls.absolute(routes::SITEMAP),
         };
-        self.text_file("robots.txt", "robots.txt", robots)
+        self.text_file(routes::ROBOTS, "robots.txt", robots)
     }
 
     /// A file rendered from a template as it is, not minified (XML, text).

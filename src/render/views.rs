@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::markdown::excerpt;
 use crate::model::{Archive, Page, PublicTestimony, School, Update};
+use crate::routes::{self, Urls};
 
 /// Site-wide values every template gets as `site`.
 #[derive(Debug, Serialize)]
@@ -23,7 +24,7 @@ pub struct SiteView<'a> {
 impl<'a> SiteView<'a> {
     pub fn new(archive: &'a Archive) -> Self {
         let config = &archive.config;
-        let root = config.root();
+        let urls = config.urls();
         let mut menu: Vec<&Page> = archive.pages.iter().filter(|p| p.menu.is_some()).collect();
         menu.sort_by(|a, b| a.menu.cmp(&b.menu).then(a.title.cmp(&b.title)));
         SiteView {
@@ -37,10 +38,10 @@ impl<'a> SiteView<'a> {
                 .into_iter()
                 .map(|page| LinkView {
                     title: page.title.clone(),
-                    url: format!("{root}{}/", page.slug),
+                    url: urls.link(&routes::page(&page.slug)),
                 })
                 .collect(),
-            root,
+            root: urls.root().to_string(),
         }
     }
 }
@@ -81,11 +82,11 @@ pub struct TestimonyView<'a> {
 }
 
 impl<'a> TestimonyView<'a> {
-    pub fn new(archive: &'a Archive, root: &str, testimony: &'a PublicTestimony) -> Self {
+    pub fn new(archive: &'a Archive, urls: &Urls, testimony: &'a PublicTestimony) -> Self {
         TestimonyView {
             id: testimony.id,
             title: &testimony.title,
-            url: format!("{root}testimonies/{}/", testimony.id),
+            url: urls.link(&routes::testimony(testimony.id)),
             published: testimony.published.to_string(),
             published_human: human_date(testimony.published),
             period: testimony.period.map(|p| p.to_string()),
@@ -97,7 +98,7 @@ impl<'a> TestimonyView<'a> {
                     SchoolLink {
                         name: &school.name,
                         slug: &school.slug,
-                        url: format!("{root}schools/{}/", school.slug),
+                        url: urls.link(&routes::school(&school.slug)),
                     }
                 })
                 .collect(),
@@ -111,7 +112,7 @@ impl<'a> TestimonyView<'a> {
                         .tags
                         .get(slug)
                         .map_or(slug.as_str(), String::as_str),
-                    url: format!("{root}tags/{slug}/"),
+                    url: urls.link(&routes::tag(slug)),
                 })
                 .collect(),
             content_warnings: &testimony.content_warnings,
@@ -129,7 +130,7 @@ pub struct SchoolView<'a> {
     pub feed_url: String,
     pub search_url: String,
     pub kind: &'static str,
-    pub kind_label: String,
+    pub kind_label: &'static str,
     pub region: Option<&'a str>,
     pub aliases: &'a [String],
     pub former_names: &'a [String],
@@ -137,14 +138,14 @@ pub struct SchoolView<'a> {
 }
 
 impl<'a> SchoolView<'a> {
-    pub fn new(root: &str, school: &'a School, count: usize) -> Self {
-        let url = format!("{root}schools/{}/", school.slug);
+    pub fn new(urls: &Urls, school: &'a School, count: usize) -> Self {
+        let path = routes::school(&school.slug);
         SchoolView {
             name: &school.name,
             slug: &school.slug,
-            feed_url: format!("{url}atom.xml"),
-            search_url: format!("{root}search/?school={}", school.slug),
-            url,
+            feed_url: urls.link(&routes::feed(&path)),
+            search_url: urls.link(&routes::school_search(&school.slug)),
+            url: urls.link(&path),
             kind: school.kind.slug(),
             kind_label: school.kind.label(),
             region: school.region.as_deref(),
@@ -175,11 +176,11 @@ pub struct UpdateView<'a> {
 }
 
 impl<'a> UpdateView<'a> {
-    pub fn new(root: &str, update: &'a Update) -> Self {
+    pub fn new(urls: &Urls, update: &'a Update) -> Self {
         UpdateView {
             title: &update.title,
             slug: &update.slug,
-            url: format!("{root}updates/{}/", update.slug),
+            url: urls.link(&routes::update(&update.slug)),
             date: update.date.to_string(),
             date_human: human_date(update.date),
             summary: update.summary.as_deref(),
@@ -213,12 +214,12 @@ pub struct PagerLink {
 }
 
 impl PagerView {
-    /// `None` when everything fits on one page. `base` is the first page's URL.
+    /// `None` when everything fits on one page. `base` is the first page's link.
     pub fn new(base: &str, current: usize, total: usize) -> Option<PagerView> {
         if total <= 1 {
             return None;
         }
-        let url = |n: usize| page_url(base, n);
+        let url = |n: usize| routes::list_page(base, n);
         Some(PagerView {
             current,
             total,
@@ -232,15 +233,6 @@ impl PagerView {
                 })
                 .collect(),
         })
-    }
-}
-
-/// Page 1 is the list's own URL; page N is `<list>/page/N/`.
-pub fn page_url(base: &str, number: usize) -> String {
-    if number == 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{number}/")
     }
 }
 

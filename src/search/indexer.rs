@@ -14,13 +14,15 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Facet;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
-use super::bundle::{MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR};
-use super::catalog::{
-    CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel, humanize_slug, kind_label,
+use testimony_search::bundle::{
+    MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR,
 };
-use super::directory::{ChunkCache, ChunkSource};
-use super::schema::{Fields, build_schema, register_tokenizers, stemming_language};
-use super::{RUNTIME_WASM, SearchDoc, SearchError, SearchIndex, SearchRequest};
+use testimony_search::catalog::{CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel};
+use testimony_search::directory::{ChunkCache, ChunkSource};
+use testimony_search::schema::{Fields, build_schema, register_tokenizers, stemming_language};
+use testimony_search::{SearchDoc, SearchError, SearchIndex, SearchRequest};
+
+use super::RUNTIME_WASM;
 
 /// Memory the writer may fill before it writes a segment (all segments are merged at the end).
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
@@ -172,6 +174,14 @@ pub struct LiveIndex {
 pub struct IndexFiles {
     pub changed: Vec<(String, Vec<u8>)>,
     pub all: Vec<String>,
+}
+
+impl From<Vec<(String, Vec<u8>)>> for IndexFiles {
+    /// The files of a whole new index, all to be written.
+    fn from(changed: Vec<(String, Vec<u8>)>) -> IndexFiles {
+        let all = changed.iter().map(|(path, _)| path.clone()).collect();
+        IndexFiles { changed, all }
+    }
 }
 
 impl LiveIndex {
@@ -508,6 +518,7 @@ fn build_catalog(
 ) -> Catalog {
     let mut schools: BTreeMap<&str, CatalogSchool> = BTreeMap::new();
     let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut kind_labels: BTreeMap<&str, &str> = BTreeMap::new();
     let mut regions: BTreeMap<&str, u64> = BTreeMap::new();
     let mut tags: BTreeMap<&str, u64> = BTreeMap::new();
     let mut years: BTreeMap<u64, u64> = BTreeMap::new();
@@ -531,6 +542,7 @@ fn build_catalog(
                 entry.count += 1;
             }
             doc_kinds.insert(school.kind.as_str());
+            kind_labels.insert(school.kind.as_str(), school.kind_label.as_str());
             if let Some(region) = &school.region {
                 doc_regions.insert(region.as_str());
             }
@@ -574,7 +586,11 @@ fn build_catalog(
         stemming: stemming.map(str::to_owned),
         doc_count: docs.len() as u64,
         schools,
-        kinds: labelled(kinds, &kind_label),
+        kinds: labelled(kinds, &|kind| {
+            kind_labels
+                .get(kind)
+                .map_or_else(|| humanize_slug(kind), |label| (*label).to_owned())
+        }),
         regions: labelled(regions, &str::to_owned),
         tags: labelled(tags, &|slug| {
             tag_labels
@@ -591,5 +607,15 @@ fn build_catalog(
                 count,
             })
             .collect(),
+    }
+}
+
+/// "image-based-abuse" → "Image based abuse": the label of a tag nobody gave a label.
+fn humanize_slug(slug: &str) -> String {
+    let spaced = slug.replace(['-', '_'], " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }

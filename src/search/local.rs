@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::bundle::{MANIFEST_PATH, Manifest, SEARCH_DIR};
-use super::{SearchError, SearchIndex, SearchRequest, SearchResults};
+use testimony_search::bundle::{MANIFEST_PATH, Manifest, SEARCH_DIR};
+use testimony_search::{SearchError, SearchIndex, SearchRequest, SearchResults};
 
 /// Opens the index a build wrote to `output_dir` (e.g. `public/`).
 pub fn open_output_dir(output_dir: &Path) -> Result<SearchIndex, SearchError> {

@@ -12,6 +12,7 @@ pub fn northbridge() -> SearchSchool {
         aliases: vec!["Northbridge".into(), "NBA".into()],
         former_names: vec!["Northbridge High School".into()],
         kind: "state-secondary".into(),
+        kind_label: "State secondary school".into(),
         region: Some("North West".into()),
     }
 }
@@ -23,6 +24,7 @@ pub fn hollowmere() -> SearchSchool {
         aliases: vec![],
         former_names: vec![],
         kind: "independent".into(),
+        kind_label: "Independent school".into(),
         region: Some("South East".into()),
     }
 }
@@ -34,6 +36,7 @@ pub fn fenwick() -> SearchSchool {
         aliases: vec!["Fenwick College".into()],
         former_names: vec![],
         kind: "college".into(),
+        kind_label: "College".into(),
         region: None,
     }
 }

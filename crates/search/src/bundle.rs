@@ -24,7 +24,6 @@ use super::catalog::Catalog;
 /// Path of the manifest, relative to the output root.
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 /// The folder everything lives in, relative to the output root.
-#[cfg(feature = "native")]
 pub const SEARCH_DIR: &str = "search";
 pub const MANIFEST_FORMAT: u32 = 2;
 

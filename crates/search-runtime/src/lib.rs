@@ -1,4 +1,8 @@
-//! The search runtime's interface to JavaScript: plain `extern "C"` functions over linear
+//! The search runtime: the shared search core (`testimony-search`) compiled to
+//! `wasm32-unknown-unknown` by the generator's `build.rs`, which embeds it in the native tool.
+//! On any other target this crate is empty.
+//!
+//! Its interface to JavaScript: plain `extern "C"` functions over linear
 //! memory, no wasm-bindgen. `themes/default/static/search/worker.js` is the only caller.
 //!
 //! Protocol (all strings UTF-8, all JSON):
@@ -21,13 +25,15 @@
 //! (A trap — an out-of-memory, say — leaves the instance unusable; the worker then starts a new
 //! one.)
 
+#![cfg(target_arch = "wasm32")]
+
 use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
-use super::bundle::{Manifest, parse_catalog};
-use super::directory::{ChunkCache, ChunkSource};
-use super::{SearchError, SearchIndex, SearchRequest};
+use testimony_search::bundle::{Manifest, parse_catalog};
+use testimony_search::directory::{ChunkCache, ChunkSource};
+use testimony_search::{Catalog, SearchError, SearchIndex, SearchRequest};
 
 #[link(wasm_import_module = "env")]
 unsafe extern "C" {
@@ -78,7 +84,7 @@ struct SuggestRequest {
 #[derive(Serialize)]
 struct Opened {
     doc_count: u64,
-    catalog: super::Catalog,
+    catalog: Catalog,
 }
 
 #[derive(Serialize)]

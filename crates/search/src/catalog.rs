@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 
 use super::SchoolRef;
+use super::fuzzy::{allowed_typos, edit_distance};
 use super::schema::names_analyzer;
 
 /// Written to `search/catalog.<hash>.json`.
@@ -76,31 +77,6 @@ pub struct SchoolMatch {
     pub score: u32,
 }
 
-/// The display label of a school kind.
-#[cfg(feature = "native")]
-pub fn kind_label(kind: &str) -> String {
-    match kind {
-        "primary" => "Primary school".to_owned(),
-        "state-secondary" => "State secondary school".to_owned(),
-        "independent" => "Independent school".to_owned(),
-        "college" => "College".to_owned(),
-        "university" => "University".to_owned(),
-        "other" => "Other".to_owned(),
-        other => humanize_slug(other),
-    }
-}
-
-/// "image-based-abuse" → "Image based abuse": the label of a tag nobody gave a label.
-#[cfg(feature = "native")]
-pub fn humanize_slug(slug: &str) -> String {
-    let spaced = slug.replace(['-', '_'], " ");
-    let mut chars = spaced.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// Words of a name, as the matcher compares them.
 pub fn name_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut words = Vec::new();
@@ -109,38 +85,6 @@ pub fn name_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
         words.push(stream.token().text.clone());
     }
     words
-}
-
-/// Edit distance with adjacent transpositions (optimal string alignment), on characters.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let width = b.len() + 1;
-    let mut rows = vec![0usize; (a.len() + 1) * width];
-    for (j, cell) in rows.iter_mut().enumerate().take(width) {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        rows[i * width] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[(i - 1) * width + j] + 1)
-                .min(rows[i * width + j - 1] + 1)
-                .min(rows[(i - 1) * width + j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[(i - 2) * width + j - 2] + 1);
-            }
-            rows[i * width + j] = best;
-        }
-    }
-    rows[a.len() * width + b.len()]
-}
-
-/// How many typos a word of this length may have.
-fn allowed_typos(len: usize) -> usize {
-    match len {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
 }
 
 /// The cost of matching one query word against one candidate word, in tenths of an edit
@@ -496,19 +440,5 @@ mod tests {
         assert_eq!(named("NBA"), ["northbridge-academy"]);
         assert!(named("north").is_empty());
         assert!(named("bus stop").is_empty());
-    }
-
-    #[test]
-    fn edit_distance_counts_transpositions_once() {
-        let d = |a: &str, b: &str| {
-            edit_distance(
-                &a.chars().collect::<Vec<_>>(),
-                &b.chars().collect::<Vec<_>>(),
-            )
-        };
-        assert_eq!(d("northbrige", "northbridge"), 1);
-        assert_eq!(d("acadmey", "academy"), 1);
-        assert_eq!(d("", "abc"), 3);
-        assert_eq!(d("same", "same"), 0);
     }
 }

@@ -96,7 +96,6 @@ fn stemmer_for_code(code: &str) -> Option<Language> {
 /// The schema for an index whose text is stemmed for `stemming` (a code from
 /// [`stemming_language`], or `None`). Only the indexer builds a schema; readers get it
 /// from the index.
-#[cfg(feature = "native")]
 pub fn build_schema(stemming: Option<&str>) -> Schema {
     use tantivy::schema::{
         FAST, FacetOptions, INDEXED, IndexRecordOption, STORED, TextFieldIndexing, TextOptions,
@@ -151,7 +150,6 @@ pub struct Fields {
     pub year: Field,
     pub published: Field,
     /// Written by the indexer; readers sort by it through its name.
-    #[cfg_attr(not(feature = "native"), allow(dead_code))]
     pub published_day: Field,
     pub content_warning: Field,
 }

@@ -198,7 +198,6 @@ impl SearchIndex {
     /// Everything the index holds, decompressed, one item a line: every stored document as
     /// JSON and every indexed term of every field. For audits: the leak test reads it to show
     /// that nothing unapproved or private is in the index in any form.
-    #[cfg(feature = "native")]
     pub fn everything_held(&self) -> Result<String, SearchError> {
         use tantivy::schema::document::Document as _;
         let searcher = self.reader.searcher();
