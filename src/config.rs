@@ -27,13 +27,14 @@ struct RawSiteConfig {
     title: String,
     #[serde(default)]
     description: String,
-    base_url: String,
+    base_url: Option<String>,
     #[serde(default = "default_language")]
     language: String,
     #[serde(default = "default_theme")]
     theme: String,
     #[serde(default = "default_per_page")]
     per_page: i64,
+    #[serde(default = "default_quick_exit_url")]
     quick_exit_url: String,
     #[serde(default)]
     tags: BTreeMap<String, String>,
@@ -53,6 +54,16 @@ fn default_per_page() -> i64 {
     50
 }
 
+/// GOV.UK's choice for its own quick-exit buttons: neutral, and quick to load.
+pub const DEFAULT_QUICK_EXIT_URL: &str = "https://www.bbc.co.uk/weather";
+
+fn default_quick_exit_url() -> String {
+    DEFAULT_QUICK_EXIT_URL.to_string()
+}
+
+/// Where a site without `base_url` is built for: the address `testimony serve` uses.
+pub const DEFAULT_BASE_URL: &str = "http://localhost:1111/";
+
 /// The settings of a site, validated.
 #[derive(Debug, Clone)]
 pub struct SiteConfig {
@@ -60,6 +71,8 @@ pub struct SiteConfig {
     pub description: String,
     /// Absolute, ending in `/`.
     pub base_url: String,
+    /// Whether site.yaml gives `base_url` (else it is [`DEFAULT_BASE_URL`]).
+    pub base_url_set: bool,
     pub language: String,
     pub theme: String,
     pub per_page: usize,
@@ -77,7 +90,9 @@ impl SiteConfig {
         let mut errors = Vec::new();
         let at = |key: &str| yaml.key_position(key).unwrap_or((1, 0));
 
-        let base_url = match normalize_base_url(&raw.base_url) {
+        let base_url_set = raw.base_url.is_some();
+        let base_url = match normalize_base_url(raw.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))
+        {
             Ok(url) => url,
             Err(problem) => {
                 let (line, column) = at("base_url");
@@ -129,6 +144,7 @@ impl SiteConfig {
             title: raw.title,
             description: raw.description,
             base_url,
+            base_url_set,
             language: raw.language,
             theme: raw.theme,
             per_page: raw.per_page as usize,

@@ -80,6 +80,18 @@ pub fn load_keeping_files(
             }
         }
     }
+    if base_url.is_none() && !config.base_url_set {
+        diagnostics.push(
+            Diagnostic::warning(
+                "content/site.yaml",
+                format!(
+                    "site.yaml has no `base_url`, so feeds, the sitemap and schools.json give addresses at {}",
+                    crate::config::DEFAULT_BASE_URL
+                ),
+            )
+            .hint("add a line such as `base_url: https://example.org/` with the address the archive will live at, or build with --base-url"),
+        );
+    }
     let root = config.root();
     let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
     let mut files: BTreeMap<PathBuf, TestimonyFile> = reader

@@ -60,6 +60,7 @@ impl SourceFile {
             file: self,
             text: &self.text,
             first_line: 1,
+            front_matter: false,
         }
     }
 
@@ -87,6 +88,7 @@ impl SourceFile {
                         file: self,
                         text: yaml,
                         first_line: 2,
+                        front_matter: true,
                     },
                     Body {
                         text: &self.text[body_start..],
@@ -144,6 +146,8 @@ pub struct Yaml<'a> {
     pub text: &'a str,
     /// The file line of the document's first line.
     pub first_line: usize,
+    /// Whether it is a content file's front matter (or a whole YAML file, such as site.yaml).
+    pub front_matter: bool,
 }
 
 impl Yaml<'_> {
@@ -160,7 +164,14 @@ impl Yaml<'_> {
             Some(location) => (self.first_line + location.line() - 1, location.column()),
             None => (self.first_line.saturating_sub(1).max(1), 0),
         };
-        let (message, hint, width) = plain_words(&message, fields);
+        let place = if self.front_matter {
+            "the front matter".to_string()
+        } else if self.text.trim_start().starts_with('-') {
+            format!("this entry of {}", self.file.path.display())
+        } else {
+            self.file.path.display().to_string()
+        };
+        let (message, hint, width) = plain_words(&message, fields, &place);
         let mut diagnostic = self.file.error_at(line, column, message).width(width);
         if let Some(hint) = hint {
             diagnostic = diagnostic.hint(hint);
@@ -232,8 +243,9 @@ fn without_positions(message: &str) -> String {
 }
 
 /// serde's messages, said the way a volunteer would understand them, with a hint and how
-/// many characters the caret should underline.
-fn plain_words(message: &str, fields: &[&str]) -> (String, Option<String>, usize) {
+/// many characters the caret should underline. `place` is where a missing field goes: "the
+/// front matter", "content/site.yaml".
+fn plain_words(message: &str, fields: &[&str], place: &str) -> (String, Option<String>, usize) {
     if let Some(rest) = message.split("unknown field `").nth(1) {
         let name = rest.split('`').next().unwrap_or_default();
         let prefix = message.split("unknown field").next().unwrap_or_default();
@@ -248,7 +260,7 @@ fn plain_words(message: &str, fields: &[&str]) -> (String, Option<String>, usize
         let name = rest.split('`').next().unwrap_or_default();
         return (
             format!("the required field `{name}` is missing"),
-            Some(format!("add a line `{name}: ...` to the front matter")),
+            Some(format!("add a line `{name}: ...` to {place}")),
             1,
         );
     }

@@ -389,3 +389,48 @@ fn identifying_details_in_a_pending_testimony_are_warnings() {
         run.stderr
     );
 }
+
+#[test]
+fn a_site_yaml_with_only_a_title_builds_with_defaults_and_says_what_base_url_is_missing() {
+    let site = TestSite::basic();
+    // The fixture's testimonies use its tags, so the vocabulary stays.
+    site.write(
+        "content/site.yaml",
+        "title: Only A Title\ntags:\n  harassment: Harassment\n  online: Online\n",
+    );
+    let run = site.run(&["build"]).assert_ok();
+    assert_reports(
+        &run.stderr,
+        &[
+            "content/site.yaml: warning: site.yaml has no `base_url`",
+            "http://localhost:1111/",
+            "--base-url",
+        ],
+    );
+    let home = site.output("index.html");
+    assert!(home.contains("https://www.bbc.co.uk/weather"), "{home}");
+    assert!(home.contains("<html lang=\"en\""), "{home}");
+    // Building for a real address says nothing about it.
+    let run = site
+        .run(&["build", "--base-url", "https://archive.example/"])
+        .assert_ok();
+    assert!(!run.stderr.contains("base_url"), "{}", run.stderr);
+}
+
+#[test]
+fn a_missing_field_of_site_yaml_or_schools_yaml_is_not_called_front_matter() {
+    let site = TestSite::basic();
+    site.write("content/site.yaml", "description: no title\n");
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(&stderr, &["add a line `title: ...` to content/site.yaml"]);
+    assert!(!stderr.contains("front matter"), "{stderr}");
+
+    let site = TestSite::basic();
+    site.write("content/schools.yaml", "- name: A School\n");
+    let stderr = site.run(&["build"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &["add a line `kind: ...` to this entry of content/schools.yaml"],
+    );
+    assert!(!stderr.contains("front matter"), "{stderr}");
+}
