@@ -2,6 +2,7 @@
 //! replaces the old output only once it is complete. A failed build leaves the previous output
 //! as it was, and nothing from an earlier build survives a successful one.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
@@ -182,11 +183,98 @@ impl Folder {
     }
 }
 
-/// A build in progress: a temporary sibling of the output directory.
+/// A build in progress: a temporary sibling of the output directory, `.<name>.building-<pid>`,
+/// which replaces the output only once it is complete.
+///
+/// Each build holds a lock on `.<name>.lock-<pid>` while it runs. A build that was killed
+/// (SIGKILL, a power cut) cannot clean up after itself, so every build starts by clearing what
+/// an earlier one left beside the same output: scratch folders whose lock is free are deleted,
+/// and an output set aside by a build killed mid-commit (`.<name>.old-<pid>`, with no output in
+/// its place) is put back first, so the previous output is never lost. The scratch names are
+/// what the `.gitignore` of `testimony init` ignores.
 pub struct Staging {
     target: PathBuf,
     temp: Folder,
+    scratch: Scratch,
+    /// Held until the build is committed or dropped.
+    _lock: fs::File,
     committed: bool,
+}
+
+/// The names of one build's scratch space beside the output.
+struct Scratch {
+    parent: PathBuf,
+    name: String,
+    pid: String,
+}
+
+impl Scratch {
+    fn building(&self) -> PathBuf {
+        self.parent
+            .join(format!(".{}.building-{}", self.name, self.pid))
+    }
+
+    fn old(&self) -> PathBuf {
+        self.parent.join(format!(".{}.old-{}", self.name, self.pid))
+    }
+
+    fn lock(&self) -> PathBuf {
+        self.parent
+            .join(format!(".{}.lock-{}", self.name, self.pid))
+    }
+
+    /// The scratch spaces of earlier builds of the same output: their pids.
+    fn others(&self) -> BTreeSet<String> {
+        let prefixes = ["building-", "old-", "lock-"].map(|kind| format!(".{}.{kind}", self.name));
+        let Ok(entries) = fs::read_dir(&self.parent) else {
+            return BTreeSet::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                prefixes
+                    .iter()
+                    .find_map(|prefix| file_name.strip_prefix(prefix.as_str()))
+                    .map(str::to_owned)
+            })
+            .filter(|pid| *pid != self.pid)
+            .collect()
+    }
+
+    /// Clears what the builds of `pids` left, unless one is still running (its lock is held).
+    fn clear_leftovers(&self, target: &Path) -> Result<(), OutputError> {
+        for pid in self.others() {
+            let other = Scratch {
+                parent: self.parent.clone(),
+                name: self.name.clone(),
+                pid,
+            };
+            let lock_path = other.lock();
+            let lock = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&lock_path)
+                .ok();
+            if lock.as_ref().is_some_and(|file| file.try_lock().is_err()) {
+                continue; // that build is still running
+            }
+            let old = other.old();
+            if old.is_dir() && !target.exists() {
+                fs::rename(&old, target).map_err(io_error(&old))?;
+            }
+            for dir in [other.building(), old] {
+                if dir.exists() {
+                    remove_tree(&dir).map_err(io_error(&dir))?;
+                }
+            }
+            drop(lock);
+            if lock_path.exists() {
+                fs::remove_file(&lock_path).map_err(io_error(&lock_path))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Staging {
@@ -196,10 +284,19 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-        let name = target
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let temp = parent.join(format!(".{name}.building-{}", std::process::id()));
+        let scratch = Scratch {
+            parent,
+            name: target
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned()),
+            pid: std::process::id().to_string(),
+        };
+        let lock_path = scratch.lock();
+        let lock = fs::File::create(&lock_path).map_err(io_error(&lock_path))?;
+        lock.lock().map_err(io_error(&lock_path))?;
+        scratch.clear_leftovers(target)?;
+
+        let temp = scratch.building();
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io_error(&temp))?;
         }
@@ -208,6 +305,8 @@ impl Staging {
         Ok(Staging {
             target: target.to_path_buf(),
             temp: Folder::new(temp),
+            scratch,
+            _lock: lock,
             committed: false,
         })
     }
@@ -220,14 +319,7 @@ impl Staging {
     /// Puts the finished build in place of the old output.
     pub fn commit(mut self) -> Result<(), OutputError> {
         let temp = self.temp.root();
-        let old = temp.with_file_name(format!(
-            ".{}.old-{}",
-            self.target
-                .file_name()
-                .unwrap_or_default()
-                .to_string_lossy(),
-            std::process::id()
-        ));
+        let old = self.scratch.old();
         let had_old = self.target.exists();
         if had_old {
             fs::rename(&self.target, &old).map_err(io_error(&self.target))?;
@@ -267,5 +359,6 @@ impl Drop for Staging {
         if !self.committed {
             let _ = fs::remove_dir_all(self.temp.root());
         }
+        let _ = fs::remove_file(self.scratch.lock());
     }
 }

@@ -242,10 +242,12 @@ pub fn build_with_progress(
 fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Report, BuildError> {
     let mut timer = Timer::new();
     output::check_output_dir(&options.site_dir, &options.output_dir)?;
-
     if let Some(url) = &options.base_url {
         normalize_base_url(url).map_err(BuildError::BaseUrl)?;
     }
+    // Made first, so that what an interrupted build left is cleared even if this one fails.
+    let staging = Staging::new(&options.output_dir)?;
+
     progress.stage("Reading content", 0);
     let loaded = content::load(&options.site_dir, options.base_url.as_deref())
         .map_err(BuildError::Content)?;
@@ -254,7 +256,6 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
-    let staging = Staging::new(&options.output_dir)?;
     let sink = FolderSink {
         folder: staging.folder(),
         progress,

@@ -573,3 +573,96 @@ fn builds_show_progress_as_lines_in_logs_and_as_a_bar_on_a_terminal() {
     );
     assert!(shown.contains("Built 3 published testimonies"), "{shown}");
 }
+
+/// The scratch folders and lock files beside `public/`.
+fn scratch_beside_output(site: &TestSite) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(&site.dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public."))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_killed_build_leaves_nothing_that_the_next_build_does_not_clear() {
+    let site = TestSite::demo();
+    // Enough testimonies that the build is still running when it is killed.
+    for id in 5000..7000 {
+        site.write(
+            &format!("content/testimonies/generated/{id}.md"),
+            testimony(
+                &format!("id: {id}\nstatus: approved\npublished: 2022-01-01\nschools: [northbridge-academy]"),
+                "Someone in my year kept sending messages after I asked them to stop.",
+            ),
+        );
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_testimony"))
+        .arg("build")
+        .current_dir(&site.dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !scratch_beside_output(&site)
+        .iter()
+        .any(|name| name.starts_with(".public.building-"))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the build never started"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended too soon"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL: nothing runs after it
+    child.wait().unwrap();
+    assert!(
+        !scratch_beside_output(&site).is_empty(),
+        "a killed build leaves its scratch folder"
+    );
+
+    site.build();
+    assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
+    let clean = TestSite::files_of(&site.path("public"));
+    fs::remove_dir_all(site.path("public")).unwrap();
+    site.build();
+    assert_eq!(
+        clean,
+        site.output_files(),
+        "the output equals a clean build"
+    );
+}
+
+#[test]
+fn an_output_set_aside_by_a_killed_build_is_put_back_not_lost() {
+    let site = TestSite::basic();
+    site.build();
+    let previous = site.output_files();
+    // Killed between setting the old output aside and putting the new one in its place.
+    fs::rename(site.path("public"), site.path(".public.old-999999")).unwrap();
+    fs::create_dir(site.path(".public.building-999999")).unwrap();
+    // The next build fails on a mistake, and still gives the previous output back.
+    site.write("content/testimonies/broken.md", "no front matter\n");
+    site.run(&["build"]).assert_code(1);
+    assert_eq!(site.output_files(), previous);
+    assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
+}
+
+#[test]
+fn the_scratch_folder_of_a_build_still_running_is_left_alone() {
+    let site = TestSite::basic();
+    let lock = fs::File::create(site.path(".public.lock-424242")).unwrap();
+    lock.lock().unwrap();
+    fs::create_dir(site.path(".public.building-424242")).unwrap();
+    site.build();
+    assert!(site.path(".public.building-424242").is_dir());
+    drop(lock);
+    site.build();
+    assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
+}
