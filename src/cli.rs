@@ -204,7 +204,7 @@ pub fn run() -> ExitCode {
         Command::Serve { site, port } => match crate::serve::serve(&site, port) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", error_chain(&error));
                 ExitCode::from(2)
             }
         },

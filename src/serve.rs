@@ -1,22 +1,39 @@
 //! `testimony serve`: builds the site into a temporary folder, serves it on 127.0.0.1 at the
 //! root path, rebuilds when `content/` or `themes/` change (only what an edit of testimonies
-//! needs, see `incremental`), and reloads open pages. A mistake in
-//! a file never stops the server: it is printed in the terminal and shown as the page, and
-//! fixing the file brings the site back.
+//! needs, see `incremental`), and reloads open pages. A mistake in a file never stops the
+//! server: it is printed in the terminal and shown as the page, and fixing the file brings the
+//! site back. Ctrl+C or SIGTERM stops it and removes the folder.
+//!
+//! tower-http's `ServeDir` serves the files on axum; a thread of its own rebuilds on notify's
+//! debounced events and counts builds in a `watch` channel that open pages wait on.
 
-use std::fs;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::collections::BTreeSet;
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::sync::{Arc, Condvar, Mutex};
-use std::thread;
 use std::time::Duration;
+use std::{fs, io, thread};
 
-use notify::{RecursiveMode, Watcher};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::sse::{Event, Sse};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use futures_util::{Stream, StreamExt, stream};
+use notify_debouncer_full::notify::{self, EventKind, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_status::SetStatus;
 
 use crate::diagnostics::plural;
 use crate::incremental::{Changes, Engine};
+use crate::render::escape_html;
+use crate::diagnostics::error_chain;
 use crate::site::{BuildError, BuildOptions};
 
 /// The reload client's address. It exists only while serving: built sites never carry it.
@@ -27,90 +44,191 @@ const RELOAD_EVENTS: &str = "/__testimony/events";
 /// was still loading is not missed.
 const RELOAD_CLIENT: &str = "'use strict';\n(function () {\n  var since = new URL(document.currentScript.src).searchParams.get('since');\n  window.addEventListener('load', function () {\n    setTimeout(function () {\n      var events = new EventSource('/__testimony/events?since=' + since);\n      events.onmessage = function () { window.location.reload(); };\n    }, 0);\n  });\n})();\n";
 
-/// The latest build: where it is, or why it failed, and a counter open pages wait on.
-struct State {
+/// Why `testimony serve` could not start or run.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The port is taken, or not ours to use.
+    #[error("cannot listen on 127.0.0.1:{port}")]
+    Listen {
+        port: u16,
+        #[source]
+        source: io::Error,
+    },
+    /// The site's files cannot be watched for changes.
+    #[error("cannot watch {} for changes", path.display())]
+    Watch {
+        path: PathBuf,
+        #[source]
+        source: notify::Error,
+    },
+    /// There is no folder to build the site into.
+    #[error("cannot make a temporary folder to build the site into")]
+    TemporaryFolder(#[source] io::Error),
+    /// The server's runtime or its signal handling failed.
+    #[error("cannot run the server")]
+    Server(#[source] io::Error),
+}
+
+/// The latest build: how many builds there have been, and why the last one failed, if it did.
+#[derive(Clone, Default)]
+struct Build {
     generation: u64,
     error: Option<String>,
 }
 
-struct Shared {
-    state: Mutex<State>,
-    changed: Condvar,
-    output: PathBuf,
+type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
+
+#[derive(Clone)]
+struct Server {
+    builds: watch::Receiver<Build>,
+    files: ServeDir<SetStatus<ServeFile>>,
 }
 
-pub fn serve(site_dir: &Path, port: u16) -> Result<(), String> {
-    let listener = TcpListener::bind(("127.0.0.1", port))
-        .map_err(|error| format!("cannot listen on 127.0.0.1:{port}: {error}"))?;
-    let port = listener.local_addr().map_or(port, |addr| addr.port());
-    let output = std::env::temp_dir()
-        .join(format!("testimony-serve-{}", std::process::id()))
-        .join("public");
-    let shared = Arc::new(Shared {
-        state: Mutex::new(State {
-            generation: 0,
-            error: None,
-        }),
-        changed: Condvar::new(),
-        output,
-    });
-    let options = BuildOptions {
-        site_dir: site_dir.to_path_buf(),
-        output_dir: shared.output.clone(),
-        base_url: Some(format!("http://127.0.0.1:{port}/")),
+pub fn serve(site_dir: &Path, port: u16) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Server)?;
+    // Listened for from the start, so that Ctrl+C during the first build still removes the folder.
+    let stop = {
+        let _runtime = runtime.enter();
+        stop_signal().map_err(ServeError::Server)?
     };
-    let mut engine = Engine::new(options);
-    rebuild(&mut engine, &Changes::Everything, &shared);
+    let listener = runtime
+        .block_on(TcpListener::bind(("127.0.0.1", port)))
+        .map_err(|source| ServeError::Listen { port, source })?;
+    let port = listener.local_addr().map_or(port, |addr| addr.port());
+    let folder = tempfile::Builder::new()
+        .prefix("testimony-serve-")
+        .tempdir()
+        .map_err(ServeError::TemporaryFolder)?;
+    let output = folder.path().join("public");
+    let mut engine = Engine::new(BuildOptions {
+        site_dir: site_dir.to_path_buf(),
+        output_dir: output.clone(),
+        base_url: Some(format!("http://127.0.0.1:{port}/")),
+    });
+    let (builds, latest) = watch::channel(Build::default());
+    rebuild(&mut engine, &Changes::Everything, &builds);
     println!(
         "Serving {} at http://127.0.0.1:{port}/ (Ctrl+C to stop)",
         site_dir.display()
     );
 
-    let (sender, receiver) = mpsc::channel();
+    let (watcher, events) = watch_site(site_dir)?;
+    // Rebuilding is blocking work: it has a thread of its own, which ends with the watcher.
     let site = site_dir.to_path_buf();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let changes = match event {
-            // Reading files (as every build does) is no change: rebuilding on it would never end.
-            Ok(event) if matches!(event.kind, notify::EventKind::Access(_)) => return,
-            Ok(event) if !event.need_rescan() && !event.paths.is_empty() => {
-                Changes::of_paths(&site, event.paths)
+    let rebuilder = thread::spawn(move || {
+        while let Ok(batch) = events.recv() {
+            let mut changes = changes_in(&site, batch);
+            // What was saved during the last rebuild goes into this one.
+            for more in events.try_iter() {
+                changes.merge(changes_in(&site, more));
             }
-            _ => Changes::Everything,
-        };
-        let _ = sender.send(changes);
-    })
-    .map_err(|error| format!("cannot watch the site for changes: {error}"))?;
-    // Watching the site's real path makes events name files the same way whatever `--site` was.
-    let watched = fs::canonicalize(site_dir).unwrap_or_else(|_| site_dir.to_path_buf());
-    for dir in ["content", "themes"] {
-        let path = watched.join(dir);
-        if path.is_dir() {
-            watcher
-                .watch(&path, RecursiveMode::Recursive)
-                .map_err(|error| format!("cannot watch {}: {error}", path.display()))?;
-        }
-    }
-    let rebuilder = Arc::clone(&shared);
-    thread::spawn(move || {
-        while let Ok(mut changes) = receiver.recv() {
-            // Editors write a file in several steps: wait for them to settle.
-            while let Ok(more) = receiver.recv_timeout(Duration::from_millis(50)) {
-                changes.merge(more);
+            if !matches!(&changes, Changes::Files(files) if files.is_empty()) {
+                rebuild(&mut engine, &changes, &builds);
             }
-            rebuild(&mut engine, &changes, &rebuilder);
         }
     });
 
-    for stream in listener.incoming().flatten() {
-        let shared = Arc::clone(&shared);
-        // A reader who closed the page mid-response is no error of the site's.
-        thread::spawn(move || drop(handle(stream, &shared)));
-    }
-    drop(watcher);
-    Ok(())
+    let served = runtime.block_on(async {
+        axum::serve(listener, app(latest, &output))
+            .with_graceful_shutdown(async move {
+                stop.await;
+                // The rebuilding thread ends with the watcher, and the event streams of open
+                // pages with it, so that no connection keeps the server from stopping.
+                drop(watcher);
+            })
+            .await
+    });
+    // The folder goes once nothing writes into it.
+    let _ = rebuilder.join();
+    drop(folder);
+    served.map_err(ServeError::Server)
 }
 
-fn rebuild(engine: &mut Engine, changes: &Changes, shared: &Shared) {
+/// The site's `content/` and `themes/`, watched; the debounced events come out of the receiver
+/// until the watcher is dropped.
+fn watch_site(
+    site_dir: &Path,
+) -> Result<(Watcher, mpsc::Receiver<DebounceEventResult>), ServeError> {
+    // Editors write a file in several steps: let them settle.
+    let (sender, events) = mpsc::channel();
+    let mut watcher = new_debouncer(Duration::from_millis(50), None, sender).map_err(|source| {
+        ServeError::Watch {
+            path: site_dir.to_path_buf(),
+            source,
+        }
+    })?;
+    // Watching the site's real path makes events name files the same way whatever `--site` was.
+    let watched = fs::canonicalize(site_dir).unwrap_or_else(|_| site_dir.to_path_buf());
+    for path in ["content", "themes"].map(|dir| watched.join(dir)) {
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|source| ServeError::Watch { path, source })?;
+        }
+    }
+    Ok((watcher, events))
+}
+
+/// The reload client's two addresses, and everything else from the built site.
+fn app(builds: watch::Receiver<Build>, output: &Path) -> Router {
+    let files = ServeDir::new(output).not_found_service(ServeFile::new(output.join("404.html")));
+    Router::new()
+        .route(RELOAD_SCRIPT, get(reload_script))
+        .route(RELOAD_EVENTS, get(reload_events))
+        .fallback(page)
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+        .with_state(Server { builds, files })
+}
+
+/// Ctrl+C, or SIGTERM on Unix.
+fn stop_signal() -> io::Result<impl Future<Output = ()> + Send> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
+    }
+    #[cfg(windows)]
+    {
+        let mut interrupt = tokio::signal::windows::ctrl_c()?;
+        Ok(async move {
+            interrupt.recv().await;
+        })
+    }
+}
+
+/// What a batch of file events changed: nothing, files, or (after an error) anything.
+fn changes_in(site: &Path, events: DebounceEventResult) -> Changes {
+    let Ok(events) = events else {
+        return Changes::Everything;
+    };
+    let mut paths = BTreeSet::new();
+    // Reading files (as every build does) is no change: rebuilding on it would never end.
+    for event in events
+        .into_iter()
+        .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+    {
+        if event.need_rescan() || event.paths.is_empty() {
+            return Changes::Everything;
+        }
+        paths.extend(event.event.paths);
+    }
+    Changes::of_paths(site, paths)
+}
+
+fn rebuild(engine: &mut Engine, changes: &Changes, builds: &watch::Sender<Build>) {
     let error = match engine.rebuild(changes) {
         Ok(rebuilt) => {
             for warning in rebuilt.warnings.clone().sorted() {
@@ -134,15 +252,15 @@ fn rebuild(engine: &mut Engine, changes: &Changes, shared: &Shared) {
             None
         }
         Err(BuildError::Content(diagnostics)) => Some(diagnostics.to_string()),
-        Err(error) => Some(crate::diagnostics::error_chain(&error)),
+        Err(error) => Some(error_chain(&error)),
     };
     if let Some(message) = &error {
         eprintln!("{message}\nThe server keeps running: fix the file and save it to rebuild.\n");
     }
-    let mut state = lock(shared);
-    state.generation += 1;
-    state.error = error;
-    shared.changed.notify_all();
+    builds.send_modify(|build| {
+        build.generation += 1;
+        build.error = error;
+    });
 }
 
 /// "1 changed testimony", "2 changed testimonies".
@@ -155,98 +273,83 @@ fn testimonies(count: usize, what: &str) -> String {
     format!("{count} {what} {noun}")
 }
 
-/// Answers one connection: one request, then the connection closes. A dev server on the
-/// loopback needs nothing more, and it keeps slow event streams from holding up other files.
-fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line.trim_end().is_empty() {
-            break;
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let url = target.split(['?', '#']).next().unwrap_or("/");
-    let mut stream = stream;
-    match url {
-        RELOAD_SCRIPT => send(
-            &mut stream,
-            200,
-            "text/javascript; charset=utf-8",
-            RELOAD_CLIENT.as_bytes(),
-        ),
-        RELOAD_EVENTS => {
-            let since = target
-                .split_once("since=")
-                .and_then(|(_, n)| n.split('&').next()?.parse().ok());
-            let generation = since.unwrap_or_else(|| lock(shared).generation);
-            stream.write_all(
-                b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-            )?;
-            stream.flush()?;
-            let mut state = lock(shared);
-            while state.generation == generation {
-                state = shared
-                    .changed
-                    .wait(state)
-                    .unwrap_or_else(|e| e.into_inner());
-            }
-            drop(state);
-            stream.write_all(b"data: reload\n\n")?;
-            stream.flush()
-        }
-        _ => {
-            let (generation, error) = {
-                let state = lock(shared);
-                (state.generation, state.error.clone())
-            };
-            if let Some(message) = error {
-                let page = error_page(&message, generation);
-                return send(
-                    &mut stream,
-                    500,
-                    "text/html; charset=utf-8",
-                    page.as_bytes(),
-                );
-            }
-            let (status, path) = match resolve(&shared.output, url) {
-                Some(path) => (200, path),
-                None => (404, shared.output.join("404.html")),
-            };
-            let mut bytes = fs::read(&path).unwrap_or_default();
-            let content_type = content_type(&path);
-            if content_type.starts_with("text/html") {
-                bytes = with_reload_client(bytes, generation);
-            }
-            send(&mut stream, status, content_type, &bytes)
-        }
-    }
+async fn reload_script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        RELOAD_CLIENT,
+    )
 }
 
-fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, State> {
-    shared.state.lock().unwrap_or_else(|e| e.into_inner())
+#[derive(serde::Deserialize)]
+struct Since {
+    since: Option<u64>,
 }
 
-fn send(
-    stream: &mut TcpStream,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
-) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        404 => "Not Found",
-        _ => "Internal Server Error",
+/// Says `reload` once the latest build is not the page's (a newer one, or a restarted server's),
+/// then ends; or ends without a word when the server stops.
+async fn reload_events(
+    State(server): State<Server>,
+    Query(Since { since }): Query<Since>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut builds = server.builds;
+    let since = since.unwrap_or_else(|| builds.borrow().generation);
+    let reload = async move {
+        builds
+            .wait_for(|build| build.generation != since)
+            .await
+            .ok()?;
+        Some(Ok(Event::default().data("reload")))
     };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
-    stream.write_all(body)?;
-    stream.flush()
+    Sse::new(stream::once(reload).filter_map(std::future::ready))
+}
+
+/// A file of the site, its HTML with the reload client; or, while the site does not build, the
+/// error.
+async fn page(State(mut server): State<Server>, request: Request) -> Response {
+    let Build { generation, error } = server.builds.borrow().clone();
+    if let Some(message) = error {
+        let page = Html(error_page(&message, generation));
+        return (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
+    }
+    let path = request.uri().path().to_owned();
+    let is_get = request.method() == Method::GET;
+    let mut response = match server.files.try_call(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(error) => {
+            return (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response();
+        }
+    };
+    // Redirects to a folder's address with a `/` have no type, nor a body to add to.
+    if !response.headers().contains_key(header::CONTENT_TYPE) {
+        return response;
+    }
+    let content_type = served_type(&path, response.status());
+    let value = HeaderValue::from_static(content_type);
+    response.headers_mut().insert(header::CONTENT_TYPE, value);
+    let whole_page = is_get && matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND);
+    if !whole_page || !content_type.starts_with("text/html") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(html) = to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    // What described the file no longer describes the page.
+    for name in [header::CONTENT_LENGTH, header::ETAG, header::LAST_MODIFIED] {
+        parts.headers.remove(name);
+    }
+    Response::from_parts(parts, Body::from(with_reload_client(&html, generation)))
+}
+
+/// The `Content-Type` of the file `ServeDir` answered `path` with: the 404 page, a folder's
+/// index.html, or the file named.
+fn served_type(path: &str, status: StatusCode) -> &'static str {
+    let file = match status {
+        StatusCode::NOT_FOUND => "404.html",
+        _ if path.ends_with('/') => "index.html",
+        _ => path,
+    };
+    content_type(Path::new(file))
 }
 
 /// The reload client, for a page of build `generation`.
@@ -254,38 +357,23 @@ fn reload_tag(generation: u64) -> String {
     format!(r#"<script src="{RELOAD_SCRIPT}?since={generation}" defer></script>"#)
 }
 
-fn with_reload_client(html: Vec<u8>, generation: u64) -> Vec<u8> {
+fn with_reload_client(html: &[u8], generation: u64) -> String {
     let tag = reload_tag(generation);
-    let text = String::from_utf8_lossy(&html);
+    let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
-        Some(index) => format!("{}{tag}{}", &text[..index], &text[index..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
+        Some(index) => format!("{}{tag}{}", &text[..index], &text[index..]),
+        None => format!("{text}{tag}"),
     }
 }
 
 fn error_page(message: &str, generation: u64) -> String {
-    let escaped = message
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;");
     format!(
         "<!doctype html><html lang=en><meta charset=utf-8><title>Build error</title>\
          <h1>The site could not be built</h1><p>Fix the file named below and save it: this page \
-         reloads by itself.</p><pre>{escaped}</pre>{}</html>",
+         reloads by itself.</p><pre>{}</pre>{}</html>",
+        escape_html(message),
         reload_tag(generation)
     )
-}
-
-fn resolve(root: &Path, url: &str) -> Option<PathBuf> {
-    let decoded = url.replace("%20", " ");
-    if decoded.split('/').any(|segment| segment == "..") {
-        return None;
-    }
-    let mut path = root.join(decoded.trim_start_matches('/'));
-    if path.is_dir() {
-        path.push("index.html");
-    }
-    path.is_file().then_some(path)
 }
 
 /// The `Content-Type` of a built site's file, by its extension.

@@ -244,7 +244,7 @@ fn template_tags(text: &str) -> TemplateTags<'_> {
 
 /// Tera's escaping, but leaving `/` alone: it needs no escaping in HTML or XML, and URLs stay
 /// readable in the output.
-fn escape_html(input: &str) -> String {
+pub fn escape_html(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         match c {
