@@ -29,7 +29,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use bundle::{MANIFEST_PATH, Manifest, ManifestFile};
+pub use bundle::{HotChunk, MANIFEST_PATH, Manifest, ManifestFile};
 #[cfg(feature = "native")]
 pub use catalog::kind_label;
 pub use catalog::{Catalog, CatalogSchool, FacetLabel, SchoolMatch};
