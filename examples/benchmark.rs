@@ -243,7 +243,7 @@ fn search_figures(public: &Path) -> Result<(), String> {
     let hot_bytes: u64 = manifest
         .hot
         .iter()
-        .map(|&[file, chunk]| manifest.index[file as usize].chunk_len(chunk) as u64)
+        .map(|hot| manifest.index[hot.file as usize].chunk_len(hot.chunk) as u64)
         .sum();
     println!();
     println!(

@@ -30,10 +30,10 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::set_status::SetStatus;
 
+use crate::diagnostics::error_chain;
 use crate::diagnostics::plural;
 use crate::incremental::{Changes, Engine};
 use crate::render::escape_html;
-use crate::diagnostics::error_chain;
 use crate::site::{BuildError, BuildOptions};
 
 /// The reload client's address. It exists only while serving: built sites never carry it.

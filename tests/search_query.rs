@@ -224,6 +224,18 @@ fn an_empty_query_lists_newest_first() {
 }
 
 #[test]
+fn the_unfiltered_answer_counts_what_an_empty_search_counts() {
+    let searched = search(SearchRequest::default());
+    let answer = index().unfiltered_answer();
+    assert_eq!(answer.total, searched.total);
+    assert!(answer.results.is_empty() && answer.facets.school.is_empty());
+    assert_eq!(answer.facets.kind, searched.facets.kind);
+    assert_eq!(answer.facets.region, searched.facets.region);
+    assert_eq!(answer.facets.tag, searched.facets.tag);
+    assert_eq!(answer.facets.year, searched.facets.year);
+}
+
+#[test]
 fn filters_come_with_counts() {
     let results = query("stop");
     let count = |list: &[testimony::search::FacetCount], value: &str| {

@@ -1,17 +1,17 @@
 //! Rendering: Tera set up once with the theme's templates, and one typed context per page.
 
+mod assets;
 pub mod pages;
 pub mod views;
 
 use std::collections::HashMap;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tera::Tera;
 
 use crate::diagnostics::{Diagnostic, error_chain};
 use crate::output::OutputError;
-use crate::routes::{self, Urls};
+use crate::routes::Urls;
 use crate::theme::Theme;
 use views::SiteView;
 
@@ -111,13 +111,14 @@ impl<'a> Renderer<'a> {
             .map_err(|error| template_error("the theme's templates cannot be read", &error))?;
 
         let site_urls = Urls::new(site.base_url);
+        let mut copies = assets::fingerprinted_copies(&theme.static_files)?;
         let mut assets = Vec::new();
         let mut urls = HashMap::new();
         for (path, bytes) in &theme.static_files {
-            let fingerprinted = routes::fingerprinted(path, &content_hash(bytes));
+            let (fingerprinted, copy) = copies.remove(path).expect("each static file has a copy");
             urls.insert(path.clone(), site_urls.link(&fingerprinted));
             assets.push(OutputFile::new(path.clone(), bytes.clone()));
-            assets.push(OutputFile::new(fingerprinted, bytes.clone()));
+            assets.push(OutputFile::new(fingerprinted, copy));
         }
         tera.register_function("asset_url", AssetUrl { urls });
         Ok(Renderer {
@@ -257,15 +258,6 @@ pub fn escape_html(input: &str) -> String {
         }
     }
     out
-}
-
-/// 10 hex digits of a file's SHA-256, for its fingerprinted name.
-fn content_hash(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .take(5)
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 struct AssetUrl {

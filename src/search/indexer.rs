@@ -15,7 +15,7 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use testimony_search::bundle::{
-    MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR,
+    HotChunk, MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR,
 };
 use testimony_search::catalog::{CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel};
 use testimony_search::directory::{ChunkCache, ChunkSource};
@@ -344,7 +344,7 @@ fn hot_chunks(
     index: &[ManifestFile],
     contents: Vec<Vec<u8>>,
     catalog: &Catalog,
-) -> Result<Vec<[u32; 2]>, SearchError> {
+) -> Result<Vec<HotChunk>, SearchError> {
     struct InMemory(Vec<Vec<u8>>, Vec<usize>);
     impl ChunkSource for InMemory {
         fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
@@ -365,7 +365,11 @@ fn hot_chunks(
     Ok(cache
         .held()
         .into_iter()
-        .map(|(file, chunk)| [file, chunk])
+        .map(|(file, chunk)| HotChunk {
+            file,
+            chunk,
+            path: index[file as usize].chunk_file(chunk),
+        })
         .collect())
 }
 

@@ -1,5 +1,6 @@
-// Runs themes/default/static/search/worker.js — the real file the search page starts — in Node,
-// against a built site's output folder, and prints what the worker answered as JSON.
+// Runs themes/default/static/search/worker.js — the real module the search page starts as a
+// module worker, with the modules it imports — in Node, against a built site's output folder,
+// and prints what the worker answered as JSON.
 //
 //   node tests/js/run_worker.mjs <worker.js> <output dir> '<JSON array of messages>'
 //
@@ -11,7 +12,9 @@
 
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { register } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [workerPath, outputDir, messagesJson] = process.argv.slice(2);
 const messages = JSON.parse(messagesJson || '[]');
@@ -65,8 +68,15 @@ const scope = {
   onmessage: null,
 };
 
-const source = await readFile(workerPath, 'utf8');
-new Function('self', source)(scope);
+// The theme's modules are .js files outside any package.json: have Node load the worker's
+// folder as ES modules, as a browser does a module worker.
+const folder = pathToFileURL(path.dirname(path.resolve(workerPath)) + path.sep).href;
+register('data:text/javascript,' + encodeURIComponent(`
+  export function load(url, context, next) {
+    return next(url, url.startsWith(${JSON.stringify(folder)}) ? { ...context, format: 'module' } : context);
+  }`));
+globalThis.self = scope;
+await import(pathToFileURL(path.resolve(workerPath)).href);
 
 function send(message) {
   const before = answers.length;

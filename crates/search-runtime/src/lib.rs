@@ -2,8 +2,9 @@
 //! `wasm32-unknown-unknown` by the generator's `build.rs`, which embeds it in the native tool.
 //! On any other target this crate is empty.
 //!
-//! Its interface to JavaScript: plain `extern "C"` functions over linear
-//! memory, no wasm-bindgen. `themes/default/static/search/worker.js` is the only caller.
+//! Its interface to JavaScript: plain `extern "C"` functions over linear memory, no
+//! wasm-bindgen. `themes/default/static/search/runtime-bridge.js`, in the search worker, is
+//! the only caller.
 //!
 //! Protocol (all strings UTF-8, all JSON):
 //!
@@ -14,10 +15,16 @@
 //! 3. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
 //!    `tm_suggest_schools(request_ptr, request_len)` with `{"text": "...", "limit": 8}`.
 //!
-//! The runtime imports one function, `env.tm_fetch(file, chunk, ptr, len) -> i32`: JS fetches
-//! chunk `chunk` of index file `file` (synchronously: a Web Worker may), writes its `len` bytes
-//! at `ptr` and returns 0, or returns 1 when it cannot. It is called during `tm_search` the
-//! first time a query reads a chunk that is not cached yet, and must not call the runtime.
+//! The runtime imports one function, `env.tm_fetch(path_ptr, path_len, ptr, len) -> i32`: JS
+//! fetches the chunk in the static file named by the UTF-8 at `path_ptr..+path_len` (relative
+//! to the manifest, as the manifest's own file names are), synchronously (a Web Worker may),
+//! writes its `len` bytes at `ptr` and returns 0, or returns 1 when it cannot. It is called
+//! during `tm_search` the first time a query reads a chunk that is not cached yet, and must not
+//! call the runtime. The runtime names the chunk, so JS need not know how chunks are named.
+//!
+//! `tm_open` checks the manifest (its `format` among the rest) and answers `doc_count`, the
+//! `catalog`, and `unfiltered`: what a search with no words and no filters answers, which a
+//! page can show without asking.
 //!
 //! Every call but `tm_alloc`/`tm_free` returns 0 on success and 1 on failure, and leaves its
 //! answer — the result, or `{"error": "..."}` — as JSON at `tm_output_ptr()` for
@@ -31,25 +38,34 @@ use std::cell::RefCell;
 
 use serde::{Deserialize, Serialize};
 
-use testimony_search::bundle::{Manifest, parse_catalog};
+use testimony_search::bundle::{Manifest, ManifestFile, parse_catalog};
 use testimony_search::directory::{ChunkCache, ChunkSource};
-use testimony_search::{Catalog, SearchError, SearchIndex, SearchRequest};
+use testimony_search::{Catalog, SearchError, SearchIndex, SearchRequest, SearchResults};
 
 #[link(wasm_import_module = "env")]
 unsafe extern "C" {
-    /// Writes chunk `chunk` of index file `file` (`len` bytes) at `ptr`; 0 on success.
-    fn tm_fetch(file: u32, chunk: u32, ptr: *mut u8, len: usize) -> i32;
+    /// Writes the `len` bytes of the chunk in static file `path` at `ptr`; 0 on success.
+    fn tm_fetch(path_ptr: *const u8, path_len: usize, ptr: *mut u8, len: usize) -> i32;
 }
 
-/// Chunks fetched by the worker through `tm_fetch`.
-struct Worker;
+/// Chunks fetched by the worker through `tm_fetch`, named after the manifest's files.
+struct Worker {
+    files: Vec<ManifestFile>,
+}
 
 impl ChunkSource for Worker {
     fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
+        let path = self
+            .files
+            .get(file as usize)
+            .map(|f| f.chunk_file(chunk))
+            .ok_or_else(|| {
+                std::io::Error::other("the search index names a file it does not have")
+            })?;
         let mut bytes = vec![0; len];
-        // SAFETY: `bytes` is `len` writable bytes; JS writes at most `len` there and does not
-        // call back into the runtime.
-        let status = unsafe { tm_fetch(file, chunk, bytes.as_mut_ptr(), len) };
+        // SAFETY: `path` is readable and `bytes` is `len` writable bytes; JS writes at most
+        // `len` there and does not call back into the runtime.
+        let status = unsafe { tm_fetch(path.as_ptr(), path.len(), bytes.as_mut_ptr(), len) };
         if status == 0 {
             Ok(bytes)
         } else {
@@ -85,6 +101,7 @@ struct SuggestRequest {
 struct Opened {
     doc_count: u64,
     catalog: Catalog,
+    unfiltered: SearchResults,
 }
 
 #[derive(Serialize)]
@@ -198,7 +215,9 @@ pub unsafe extern "C" fn tm_open(
         let chunks = std::mem::take(&mut runtime.pending);
         let result = Manifest::parse(manifest).and_then(|manifest| {
             let catalog = parse_catalog(catalog)?;
-            let cache = ChunkCache::new(Worker);
+            let cache = ChunkCache::new(Worker {
+                files: manifest.index.clone(),
+            });
             for (file, chunk, bytes) in chunks {
                 let expected = manifest
                     .index
@@ -216,6 +235,7 @@ pub unsafe extern "C" fn tm_open(
             let opened = Opened {
                 doc_count: index.doc_count(),
                 catalog: index.catalog().clone(),
+                unfiltered: index.unfiltered_answer(),
             };
             runtime.index = Some(index);
             Ok(opened)

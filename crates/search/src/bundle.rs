@@ -14,7 +14,10 @@
 //!
 //! A reader fetches the manifest, the runtime, the catalog and the manifest's `hot` chunks (what
 //! opening the index and counting the filters read), then each further chunk the first time a
-//! query touches it. Readers check `format` and refuse what they do not know.
+//! query touches it. Readers check `format` and refuse what they do not know. In the browser
+//! the runtime is that reader: the worker's JavaScript knows the manifest only as far as
+//! downloading goes (`runtime`, `catalog`, each hot chunk's `path`), and the runtime names
+//! every further chunk it asks for.
 
 use serde::{Deserialize, Serialize};
 
@@ -25,7 +28,7 @@ use super::catalog::Catalog;
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 /// The folder everything lives in, relative to the output root.
 pub const SEARCH_DIR: &str = "search";
-pub const MANIFEST_FORMAT: u32 = 2;
+pub const MANIFEST_FORMAT: u32 = 3;
 
 /// `search/manifest.json`. File names are relative to the manifest's folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,10 +43,23 @@ pub struct Manifest {
     pub catalog_bytes: u64,
     /// The tantivy index files; a chunk is named by its file's number here and its own.
     pub index: Vec<ManifestFile>,
-    /// Chunks (file number, chunk number) to fetch before opening the index.
-    pub hot: Vec<[u32; 2]>,
+    /// Chunks to fetch before opening the index.
+    pub hot: Vec<HotChunk>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
+}
+
+/// A chunk fetched before the index is opened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HotChunk {
+    /// The number of its file in `index`.
+    pub file: u32,
+    /// Its number in that file.
+    pub chunk: u32,
+    /// The static file holding it (`ManifestFile::chunk_file`), so that the browser need not
+    /// know how chunks are named.
+    pub path: String,
 }
 
 /// One tantivy file, cut into chunks of `chunk_size` bytes (the last may be shorter).
@@ -111,15 +127,15 @@ impl Manifest {
                 )));
             }
         }
-        for &[file, chunk] in &manifest.hot {
-            let known = manifest
-                .index
-                .get(file as usize)
-                .is_some_and(|f| u64::from(chunk) < f.chunk_count());
+        for hot in &manifest.hot {
+            let known = manifest.index.get(hot.file as usize).is_some_and(|f| {
+                u64::from(hot.chunk) < f.chunk_count() && f.chunk_file(hot.chunk) == hot.path
+            });
             if !known {
                 return Err(SearchError::new(format!(
-                    "{MANIFEST_PATH} lists a chunk that does not exist ({file}, {chunk}); \
-                     rebuild the site"
+                    "{MANIFEST_PATH} lists a chunk that does not exist ({}, {}, {:?}); \
+                     rebuild the site",
+                    hot.file, hot.chunk, hot.path
                 )));
             }
         }
@@ -162,10 +178,10 @@ mod tests {
         assert!(!is_plain_file_name("../secret"));
         assert!(!is_plain_file_name("a/b.bin"));
         assert!(!is_plain_file_name(""));
-        let manifest = br#"{"format":2,"runtime":"../x.wasm","runtime_bytes":1,
+        let manifest = br#"{"format":3,"runtime":"../x.wasm","runtime_bytes":1,
             "catalog":"c.json","catalog_bytes":1,"index":[],"hot":[],"doc_count":0}"#;
         assert!(Manifest::parse(manifest).is_err());
-        let manifest = br#"{"format":2,"runtime":"r.wasm","runtime_bytes":1,
+        let manifest = br#"{"format":3,"runtime":"r.wasm","runtime_bytes":1,
             "catalog":"c.json","catalog_bytes":1,"index":[{"name":"meta.json",
             "hash":"../../etc","bytes":3,"chunk_size":4}],"hot":[],"doc_count":0}"#;
         assert!(Manifest::parse(manifest).is_err());
@@ -185,6 +201,19 @@ mod tests {
             [4096, 4096, 1808]
         );
         assert_eq!(file.chunk_file(2), "ab12.2.bin");
+    }
+
+    #[test]
+    fn hot_chunks_carry_the_names_their_files_give_them() {
+        let manifest = |path: &str| {
+            format!(
+                r#"{{"format":3,"runtime":"r.wasm","runtime_bytes":1,"catalog":"c.json",
+                "catalog_bytes":1,"index":[{{"name":"meta.json","hash":"ab12","bytes":3,
+                "chunk_size":4}}],"hot":[{{"file":0,"chunk":0,"path":"{path}"}}],"doc_count":0}}"#
+            )
+        };
+        assert!(Manifest::parse(manifest("ab12.0.bin").as_bytes()).is_ok());
+        assert!(Manifest::parse(manifest("../ab12.0.bin").as_bytes()).is_err());
     }
 
     #[test]

@@ -233,6 +233,41 @@ impl SearchIndex {
         self.matcher.suggest(text, limit)
     }
 
+    /// What a search with no words and no filters answers, from the catalog alone: how many
+    /// testimonies there are and every filter value with its count over the whole archive, but
+    /// no results (a search page offers the filters then, not a list of everything). Reads
+    /// nothing from the index, so in the browser it downloads nothing.
+    pub fn unfiltered_answer(&self) -> SearchResults {
+        let counts = |labels: &[FacetLabel]| -> Vec<FacetCount> {
+            labels
+                .iter()
+                .map(|label| FacetCount {
+                    value: label.value.clone(),
+                    label: label.label.clone(),
+                    count: label.count,
+                    selected: false,
+                })
+                .collect()
+        };
+        SearchResults {
+            query: String::new(),
+            total: self.doc_count(),
+            offset: 0,
+            results: Vec::new(),
+            school: None,
+            unknown_school: None,
+            school_suggestions: Vec::new(),
+            facets: Facets {
+                school: Vec::new(),
+                kind: counts(&self.catalog.kinds),
+                region: counts(&self.catalog.regions),
+                tag: counts(&self.catalog.tags),
+                year: counts(&self.catalog.years),
+            },
+            warnings: Vec::new(),
+        }
+    }
+
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults, SearchError> {
         let limit = match request.limit {
             0 => DEFAULT_LIMIT,

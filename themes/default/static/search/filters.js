@@ -1,0 +1,100 @@
+/* The filters beside the results, as the last answer counts them: the <select>s (kind, region,
+ * topic, year) with counts, the schools in the results (#search-school-facets), the school
+ * filter in force (#search-school-chosen) and the "Looking for a school?" offer. Each school
+ * shown is a button with data-slug.
+ */
+
+import { el, clear } from './dom.js';
+
+/* How many schools in the results are offered as filters. */
+const SCHOOLS_SHOWN = 8;
+
+function schoolButton(slug, label, extra) {
+  const button = el('button', 'search-chip', label);
+  button.type = 'button';
+  button.setAttribute('data-slug', slug);
+  if (extra) button.appendChild(el('span', 'search-chip-extra', extra));
+  return button;
+}
+
+/* Fills `select` with `values` ([FacetCount]) after its "any" option, keeping its choice; a
+   filter with nothing to choose is hidden. */
+function fillSelect(select, anyLabel, values) {
+  const current = select.value;
+  clear(select);
+  select.appendChild(el('option', null, anyLabel)).value = '';
+  for (const facet of values || []) {
+    const option = el('option', null, facet.label + ' (' + facet.count + ')');
+    option.value = facet.value;
+    if (facet.selected || facet.value === current) option.selected = true;
+    select.appendChild(option);
+  }
+  const field = select.closest('.search-filter');
+  if (field) field.hidden = !values || values.length === 0;
+}
+
+/* `parts`: the elements; `on`: what the reader chose, as callbacks: school(slug) from the
+   schools in the results, offer(slug) from the offer, clearSchool(), change() for a <select>. */
+export function filtersView(parts, on) {
+  const { selects, schoolFacets, chosen, chosenName, clearSchool, offer } = parts;
+  const schoolFacetList = schoolFacets.querySelector('ul');
+  /* The "any" option of each <select>, as the page's template words it. */
+  const anyLabels = {};
+  for (const [key, select] of Object.entries(selects)) {
+    anyLabels[key] = select.options.length ? select.options[0].textContent : '';
+    select.addEventListener('change', () => on.change());
+  }
+  const slugOf = (event) => {
+    const button = event.target.closest('button[data-slug]');
+    return button ? button.getAttribute('data-slug') : null;
+  };
+  schoolFacets.addEventListener('click', (event) => {
+    const slug = slugOf(event);
+    if (slug) on.school(slug);
+  });
+  offer.addEventListener('click', (event) => {
+    const slug = slugOf(event);
+    if (slug) on.offer(slug);
+  });
+  clearSchool.addEventListener('click', () => {
+    chosen.hidden = true;
+    on.clearSchool();
+  });
+
+  return {
+    /* Shows the filters of `results` (SearchResults); `empty`: nothing was asked for. */
+    show(results, empty) {
+      if (results.school) {
+        chosenName.textContent = results.school.name;
+        chosen.hidden = false;
+      } else {
+        chosen.hidden = true;
+      }
+      clear(schoolFacetList);
+      const inResults = results.school || empty
+        ? [] : results.facets.school.slice(0, SCHOOLS_SHOWN);
+      for (const facet of inResults) {
+        const li = el('li');
+        li.appendChild(schoolButton(facet.value, facet.label, ' (' + facet.count + ')'));
+        schoolFacetList.appendChild(li);
+      }
+      schoolFacets.hidden = inResults.length < 2;
+      if (!results.unknown_school) { /* that answer has no counts: keep the last ones */
+        for (const [key, select] of Object.entries(selects)) {
+          fillSelect(select, anyLabels[key], results.facets[key]);
+        }
+      }
+
+      clear(offer);
+      const suggested = results.school_suggestions || [];
+      offer.hidden = suggested.length === 0;
+      if (!offer.hidden) {
+        offer.appendChild(document.createTextNode('Looking for a school? '));
+        for (const s of suggested) {
+          offer.appendChild(schoolButton(s.slug, s.name));
+          offer.appendChild(document.createTextNode(' '));
+        }
+      }
+    }
+  };
+}

@@ -1,0 +1,64 @@
+/* The search index's static files, downloaded from the site (see src/search/bundle.rs).
+ *
+ * search/manifest.json is the one file whose name never changes, so it is revalidated every
+ * time; it names the others, which are content-addressed and cached by the browser. Of the
+ * manifest this module reads only what downloading needs: `runtime` and `catalog` (file
+ * names), and `hot`, the chunks opening the index reads, each {file, chunk, path}. Everything
+ * else about the format (its number, how chunks are named and how long each is) belongs to the
+ * runtime, which checks the manifest when it opens the index and names every further chunk it
+ * asks for.
+ */
+
+const UNKNOWN_FORMAT = 'The search index has a format this page does not know. Reload the page.';
+
+/* The files of the index whose manifest is at `manifestUrl`. */
+export function indexFiles(manifestUrl) {
+  const base = new URL(manifestUrl, self.location ? self.location.href : undefined);
+  const url = (path) => new URL(path, base).href;
+
+  return {
+    /* The manifest, parsed, and its bytes as downloaded (for the runtime to check). */
+    async manifest() {
+      const response = await self.fetch(manifestUrl, {
+        credentials: 'same-origin', cache: 'no-cache'
+      });
+      if (!response.ok) {
+        throw new Error('Could not download the search index (' + response.status + ').');
+      }
+      const text = await response.text();
+      const manifest = JSON.parse(text);
+      if (!readable(manifest)) throw new Error(UNKNOWN_FORMAT);
+      return { manifest, bytes: new TextEncoder().encode(text) };
+    },
+
+    /* A file the manifest names, as bytes; `what` names it in the error a reader sees. */
+    async get(path, what) {
+      const response = await self.fetch(url(path), { credentials: 'same-origin' });
+      if (!response.ok) {
+        throw new Error('Could not download the ' + what + ' (' + response.status + ').');
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+
+    /* A chunk a query needs now: `len` bytes, or null. Synchronous, as the runtime waits for
+       it inside a call (a worker may make synchronous requests). */
+    getNow(path, len) {
+      const request = new self.XMLHttpRequest();
+      request.open('GET', url(path), false);
+      request.responseType = 'arraybuffer';
+      request.send();
+      if (request.status !== 200 || !request.response || request.response.byteLength !== len) {
+        return null;
+      }
+      return new Uint8Array(request.response);
+    }
+  };
+}
+
+/* Whether the manifest has the fields downloading reads, in the shape read here. */
+function readable(manifest) {
+  return !!manifest && typeof manifest.runtime === 'string' &&
+    typeof manifest.catalog === 'string' && Array.isArray(manifest.hot) &&
+    manifest.hot.every((chunk) => !!chunk && typeof chunk.path === 'string' &&
+      Number.isInteger(chunk.file) && Number.isInteger(chunk.chunk));
+}
