@@ -73,6 +73,23 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Read a form's export (CSV or JSON) into pending testimonies, one a submission
+    Import {
+        /// The export: a CSV file with a header row, or a JSON array of objects
+        file: PathBuf,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+    },
+    /// Take a testimony down for good: erase all but its id from its file and log the takedown
+    Withdraw {
+        /// The testimony's id
+        id: u64,
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        /// Why, for the private takedown log (never published)
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Search the built site's index, with the same code the search page runs
     Search {
         /// Words, "a phrase", AND, OR, NOT
@@ -160,6 +177,7 @@ pub fn run() -> ExitCode {
                     c.withdrawn,
                     plural(report.schools, "school")
                 );
+                println!("{}", queue_line(&c, chrono::Local::now().date_naive()));
             });
             match output {
                 Some(output) if status == ExitCode::SUCCESS => {
@@ -220,6 +238,34 @@ pub fn run() -> ExitCode {
                 }
             }
         }
+        Command::Import { file, site } => {
+            let today = chrono::Local::now().date_naive();
+            match crate::moderation::import::import(&site, &file, today) {
+                Ok(report) => {
+                    print_import_report(&file, &report);
+                    ExitCode::SUCCESS
+                }
+                Err(error) => moderation_failed(&error),
+            }
+        }
+        Command::Withdraw { id, site, reason } => {
+            let today = chrono::Local::now().date_naive();
+            match crate::moderation::withdraw::withdraw(&site, id, reason.as_deref(), today) {
+                Ok(withdrawn) => {
+                    println!(
+                        "Testimony {id} is withdrawn: {} now holds only its id and status, and the takedown is logged in {} (private, never published).",
+                        site.join(&withdrawn.file).display(),
+                        site.join(crate::moderation::withdraw::TAKEDOWN_LOG)
+                            .display()
+                    );
+                    println!(
+                        "Next: build and deploy, so the site no longer shows it; then erase it from the repository's history and from the host's earlier deploys (docs/withdrawing.md says how)."
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => moderation_failed(&error),
+            }
+        }
         Command::Init { dir } => match crate::init::init(&dir) {
             Ok(files) => {
                 for file in &files {
@@ -237,6 +283,87 @@ pub fn run() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+    }
+}
+
+/// "Queue: 3 pending; the oldest has waited since 2026-11-20 (11 days)."
+fn queue_line(counts: &crate::content::StatusCounts, today: chrono::NaiveDate) -> String {
+    match (counts.pending, counts.oldest_pending) {
+        (0, _) => "Queue: nothing pending.".to_string(),
+        (pending, Some(oldest)) => {
+            let days = (today - oldest).num_days().max(0) as usize;
+            format!(
+                "Queue: {pending} pending; the oldest has waited since {oldest} ({}).",
+                plural(days, "day")
+            )
+        }
+        (pending, None) => format!("Queue: {pending} pending."),
+    }
+}
+
+/// What an import wrote and what it reported: counts, ids and lines, never a value.
+fn print_import_report(file: &std::path::Path, report: &crate::moderation::import::ImportReport) {
+    for problem in &report.reported {
+        eprintln!(
+            "{}: {}: not imported: {}",
+            file.display(),
+            problem.place,
+            problem.why
+        );
+    }
+    match (report.written.first(), report.written.last()) {
+        (Some((first, _)), Some((last, _))) => println!(
+            "Imported {} from {} as pending testimonies {first}–{last} in content/testimonies/.",
+            plural(report.written.len(), "submission"),
+            file.display()
+        ),
+        _ => println!("Nothing new to import from {}.", file.display()),
+    }
+    if report.already_imported > 0 {
+        println!(
+            "{} had been imported before and {} not written again.",
+            plural(report.already_imported, "submission"),
+            if report.already_imported == 1 {
+                "was"
+            } else {
+                "were"
+            }
+        );
+    }
+    if report.unmatched_schools > 0 {
+        println!(
+            "{} named a school the registry does not know: it is kept under `moderation.submitted_school` for a moderator to choose.",
+            plural(report.unmatched_schools, "testimony")
+        );
+    }
+    if !report.reported.is_empty() {
+        println!(
+            "{} not imported: see above.",
+            plural(report.reported.len(), "row was")
+        );
+    }
+    if !report.left_out.is_empty() {
+        println!(
+            "Columns left out (not mapped in site.yaml's `intake:`, never written anywhere): {}.",
+            report.left_out.join(", ")
+        );
+    }
+}
+
+fn moderation_failed(error: &crate::moderation::ModerationError) -> ExitCode {
+    match error {
+        crate::moderation::ModerationError::Content(diagnostics) => {
+            eprintln!("{diagnostics}");
+            ExitCode::from(1)
+        }
+        crate::moderation::ModerationError::NotASite(_) => {
+            eprintln!("error: {}", error_chain(error));
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!("error: {}", error_chain(error));
+            ExitCode::from(1)
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub const SITE_FIELDS: &[&str] = &[
     "quick_exit_url",
     "tags",
     "support",
+    "intake",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +41,66 @@ struct RawSiteConfig {
     tags: BTreeMap<String, String>,
     #[serde(default)]
     support: String,
+    #[serde(default)]
+    intake: Intake,
+}
+
+/// How `testimony import` reads a form's export: which column holds what. Every column not
+/// named here (a name, an e-mail address, a phone number the form asked for) is never read.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    /// `netlify-forms` or `google-forms`: the defaults of that form tool's export.
+    pub preset: Option<IntakePreset>,
+    pub text: Option<String>,
+    pub schools: Option<String>,
+    pub title: Option<String>,
+    pub period: Option<String>,
+    pub content_warnings: Option<String>,
+    pub submission_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IntakePreset {
+    /// Netlify Forms: columns are the form's field names; each submission has an `id`.
+    NetlifyForms,
+    /// Google Forms (its responses sheet as CSV): a `Timestamp` column and one column per
+    /// question, headed by the question; no submission id, so rows are told apart by a hash.
+    GoogleForms,
+}
+
+/// The columns of a form export, resolved from [`Intake`]: names are matched ignoring case
+/// and surrounding spaces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeColumns {
+    pub text: String,
+    pub schools: String,
+    pub title: String,
+    pub period: String,
+    pub content_warnings: String,
+    /// `None`: no column identifies a submission; a hash of the mapped values is kept instead.
+    pub submission_id: Option<String>,
+}
+
+impl Intake {
+    pub fn columns(&self) -> IntakeColumns {
+        let pick = |given: &Option<String>, default: &str| {
+            given.clone().unwrap_or_else(|| default.to_string())
+        };
+        let default_id = match self.preset {
+            Some(IntakePreset::GoogleForms) => None,
+            _ => Some("id".to_string()),
+        };
+        IntakeColumns {
+            text: pick(&self.text, "testimony"),
+            schools: pick(&self.schools, "school"),
+            title: pick(&self.title, "title"),
+            period: pick(&self.period, "when"),
+            content_warnings: pick(&self.content_warnings, "content_warnings"),
+            submission_id: self.submission_id.clone().or(default_id),
+        }
+    }
 }
 
 fn default_language() -> String {
@@ -81,6 +142,8 @@ pub struct SiteConfig {
     pub tags: BTreeMap<String, String>,
     /// Markdown shown beside every testimony.
     pub support: String,
+    /// How `testimony import` reads form exports.
+    pub intake: Intake,
 }
 
 impl SiteConfig {
@@ -151,6 +214,7 @@ impl SiteConfig {
             quick_exit_url: raw.quick_exit_url,
             tags: raw.tags,
             support: raw.support,
+            intake: raw.intake,
         })
     }
 

@@ -20,6 +20,7 @@ pub mod links;
 pub mod lint;
 pub mod markdown;
 pub mod model;
+pub mod moderation;
 pub mod new;
 pub mod output;
 pub mod progress;

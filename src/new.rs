@@ -5,10 +5,6 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
-use crate::content::source::SourceFile;
-
 /// Why `new` wrote nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum NewError {
@@ -38,7 +34,7 @@ pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<P
     }
     let (relative, text) = match kind {
         Kind::Testimony => {
-            let id = next_free_id(&content.join("testimonies"));
+            let id = crate::content::next_free_id(site_dir);
             (
                 PathBuf::from(format!("content/testimonies/{id}.md")),
                 testimony_template(id),
@@ -65,26 +61,6 @@ pub fn create(site_dir: &Path, kind: Kind, today: chrono::NaiveDate) -> Result<P
     }
     fs::write(&path, text).map_err(write_error)?;
     Ok(relative)
-}
-
-/// One more than the highest `id:` of any testimony file, readable or not.
-fn next_free_id(dir: &Path) -> u64 {
-    let highest = WalkDir::new(dir)
-        .follow_links(false)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .filter_map(|entry| front_matter_id(entry.into_path()))
-        .max();
-    highest.unwrap_or(0) + 1
-}
-
-/// The `id:` of a file's front matter, when it has one that reads as a number.
-fn front_matter_id(path: PathBuf) -> Option<u64> {
-    let bytes = fs::read(&path).ok()?;
-    let file = SourceFile::decode(path, bytes).ok()?;
-    let (front_matter, _) = file.split_front_matter().ok()?;
-    front_matter.top_level_value("id")?.parse().ok()
 }
 
 /// `base.md`, or `base-2.md`, `base-3.md` ... whichever does not exist yet.

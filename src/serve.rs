@@ -30,8 +30,7 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::set_status::SetStatus;
 
-use crate::diagnostics::error_chain;
-use crate::diagnostics::plural;
+use crate::diagnostics::{error_chain, plural};
 use crate::incremental::{Changes, Engine};
 use crate::render::escape_html;
 use crate::site::{BuildError, BuildOptions};

@@ -145,6 +145,17 @@ pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
     let loaded = content::load(site_dir, None).map_err(BuildError::Content)?;
     let theme = Theme::load(site_dir, &loaded.archive.config.theme)?;
     Renderer::new(&theme, SiteView::new(&loaded.archive))?;
+    if loaded.unerased().next().is_some() {
+        let mut refused = Diagnostics::new();
+        for diagnostic in loaded.warnings.iter() {
+            let mut diagnostic = diagnostic.clone();
+            if diagnostic.message.starts_with(content::testimony::UNERASED) {
+                diagnostic.severity = crate::diagnostics::Severity::Error;
+            }
+            refused.push(diagnostic);
+        }
+        return Err(BuildError::Content(refused));
+    }
     Ok(Report {
         counts: loaded.counts,
         schools: loaded.archive.by_school().len(),

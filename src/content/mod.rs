@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -35,12 +36,46 @@ pub struct StatusCounts {
     pub pending: usize,
     pub rejected: usize,
     pub withdrawn: usize,
+    /// The day the longest-waiting pending testimony came in, as far as is known.
+    pub oldest_pending: Option<NaiveDate>,
+}
+
+impl Loaded {
+    /// The warnings that `check` refuses: withdrawn testimonies whose words are still in
+    /// their files.
+    pub fn unerased(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.warnings
+            .iter()
+            .filter(|warning| warning.message.starts_with(testimony::UNERASED))
+    }
 }
 
 /// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
 /// error means no archive. `base_url`, when given, replaces the one in site.yaml.
 pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {
     load_keeping_files(site_dir, base_url).map(|(loaded, _)| loaded)
+}
+
+/// Only `site.yaml` and `schools.yaml`, checked: what commands that change content (such as
+/// `import`) need to know.
+pub fn load_settings(site_dir: &Path) -> Result<(SiteConfig, SchoolRegistry), Diagnostics> {
+    let reader = Reader { site_dir };
+    let content = site_dir.join("content");
+    let config = reader
+        .required(&content.join("site.yaml"))
+        .and_then(|file| SiteConfig::parse(&file));
+    let registry = reader
+        .required(&content.join("schools.yaml"))
+        .and_then(|file| schools::parse(&file));
+    match (config, registry) {
+        (Ok(config), Ok(registry)) => Ok((config, registry)),
+        (config, registry) => {
+            let mut diagnostics = Diagnostics::new();
+            diagnostics.extend(config.err().unwrap_or_default());
+            diagnostics.extend(registry.err().unwrap_or_default());
+            Err(diagnostics)
+        }
+    }
 }
 
 /// As [`load`], also handing back what each testimony file gave, so that a rebuild may read
@@ -52,21 +87,7 @@ pub fn load_keeping_files(
     let mut diagnostics = Diagnostics::new();
     let reader = Reader { site_dir };
     let content = site_dir.join("content");
-
-    let config = reader
-        .required(&content.join("site.yaml"))
-        .and_then(|file| SiteConfig::parse(&file));
-    let registry = reader
-        .required(&content.join("schools.yaml"))
-        .and_then(|file| schools::parse(&file));
-    let (mut config, registry) = match (config, registry) {
-        (Ok(config), Ok(registry)) => (config, registry),
-        (config, registry) => {
-            diagnostics.extend(config.err().unwrap_or_default());
-            diagnostics.extend(registry.err().unwrap_or_default());
-            return Err(diagnostics);
-        }
-    };
+    let (mut config, registry) = load_settings(site_dir)?;
 
     if let Some(url) = base_url {
         match crate::config::normalize_base_url(url) {
@@ -96,7 +117,7 @@ pub fn load_keeping_files(
     let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
     let mut files: BTreeMap<PathBuf, TestimonyFile> = reader
         .each_markdown(&content.join("testimonies"), &mut diagnostics, |file, _| {
-            Ok(check_testimony(file, &config, &registry, &lint))
+            Ok(check_testimony(site_dir, file, &config, &registry, &lint))
         })
         .into_iter()
         .collect();
@@ -138,6 +159,48 @@ pub fn load_keeping_files(
     Ok((loaded, TestimonyFiles { lint, files, other }))
 }
 
+/// Every file under `content/testimonies/` (relative to the site) with the `id:` of its front
+/// matter when one reads as a number, read without checking anything else: a file with a
+/// mistake elsewhere still holds its id. Sorted by path.
+pub fn testimony_ids(site_dir: &Path) -> Vec<(PathBuf, Option<u64>)> {
+    WalkDir::new(site_dir.join("content").join("testimonies"))
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let id = front_matter_id(entry.path());
+            let path = entry
+                .path()
+                .strip_prefix(site_dir)
+                .unwrap_or(entry.path())
+                .to_path_buf();
+            (path, id)
+        })
+        .collect()
+}
+
+/// One more than the highest id any testimony file or the takedown log holds.
+pub fn next_free_id(site_dir: &Path) -> u64 {
+    let files = testimony_ids(site_dir).into_iter().filter_map(|(_, id)| id);
+    let withdrawn = crate::moderation::withdraw::logged_ids(site_dir);
+    files.chain(withdrawn).max().unwrap_or(0) + 1
+}
+
+/// The day a file last changed, in local time (it is only shown to volunteers).
+fn file_day(path: &Path) -> Option<NaiveDate> {
+    let modified = fs::metadata(path).ok()?.modified().ok()?;
+    Some(chrono::DateTime::<chrono::Local>::from(modified).date_naive())
+}
+
+fn front_matter_id(path: &Path) -> Option<u64> {
+    let bytes = fs::read(path).ok()?;
+    let file = SourceFile::decode(path.to_path_buf(), bytes).ok()?;
+    let (front_matter, _) = file.split_front_matter().ok()?;
+    front_matter.top_level_value("id")?.parse().ok()
+}
+
 /// What the testimony files gave, by file as shown to volunteers, in the order they are read.
 pub struct TestimonyFiles {
     /// The identifying-details lint, set up with the registry's school names.
@@ -159,6 +222,8 @@ pub struct CheckedTestimony {
     id_line_text: String,
     /// Warnings of the lint (a pending testimony's findings).
     pub findings: Vec<Diagnostic>,
+    /// For a pending testimony: the day it came in, or else the day its file last changed.
+    pub waiting_since: Option<NaiveDate>,
     /// The public view, for an approved testimony, until the archive takes it.
     pub public: Option<PublicTestimony>,
 }
@@ -174,26 +239,37 @@ pub fn read_testimony(
     let file = Reader { site_dir }
         .read(&site_dir.join(path))
         .map_err(|d| vec![d])?;
-    check_testimony(&file, config, registry, lint)
+    check_testimony(site_dir, &file, config, registry, lint)
 }
 
 fn check_testimony(
+    site_dir: &Path,
     file: &SourceFile,
     config: &SiteConfig,
     registry: &SchoolRegistry,
     lint: &Lint,
 ) -> TestimonyFile {
     let mut record = TestimonyRecord::parse(file, config, registry)?;
-    let findings = record.lint(file, lint);
+    let mut findings = std::mem::take(&mut record.warnings);
+    findings.extend(record.lint(file, lint));
+    findings.extend(record.unerased(file));
     if findings.iter().any(Diagnostic::is_error) {
         return Err(findings);
     }
+    let waiting_since = (record.status == Status::Pending)
+        .then(|| {
+            record
+                .imported()
+                .or_else(|| file_day(&site_dir.join(&file.path)))
+        })
+        .flatten();
     Ok(CheckedTestimony {
         id: record.id,
         status: record.status,
         id_line: record.id_line,
         id_line_text: std::mem::take(&mut record.id_line_text),
         findings,
+        waiting_since,
         public: record.publish(),
     })
 }
@@ -235,7 +311,13 @@ pub fn check_testimony_files(
         first_use.insert(checked.id, path);
         match checked.status {
             Status::Approved => counts.approved += 1,
-            Status::Pending => counts.pending += 1,
+            Status::Pending => {
+                counts.pending += 1;
+                counts.oldest_pending = match (counts.oldest_pending, checked.waiting_since) {
+                    (Some(oldest), Some(day)) => Some(oldest.min(day)),
+                    (oldest, day) => oldest.or(day),
+                };
+            }
             Status::Rejected => counts.rejected += 1,
             Status::Withdrawn => counts.withdrawn += 1,
         }

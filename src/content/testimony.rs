@@ -63,7 +63,8 @@ struct FrontMatter {
     id: i64,
     status: Status,
     published: Option<String>,
-    schools: OneOrMany,
+    /// Required, but for a withdrawn testimony (whose words are erased).
+    schools: Option<OneOrMany>,
     period: Option<RawPeriod>,
     #[serde(default)]
     tags: Vec<String>,
@@ -79,7 +80,7 @@ pub struct Moderation {
     #[serde(default)]
     pub allow: Vec<String>,
     #[serde(flatten)]
-    _notes: BTreeMap<String, serde_yaml::Value>,
+    notes: BTreeMap<String, serde_yaml::Value>,
 }
 
 /// A testimony as read from its file, whatever its status. Only [`TestimonyRecord::publish`]
@@ -103,7 +104,14 @@ pub struct TestimonyRecord {
     body: String,
     /// The file line of `title:`, for lint findings in the title.
     title_line: Option<usize>,
+    /// Withdrawn, yet its text or other fields are still in the file.
+    holds_words: bool,
+    /// What is not yet right but does not stop a pending testimony.
+    pub warnings: Vec<Diagnostic>,
 }
+
+/// The start of the warning about a withdrawn testimony that still holds its words.
+pub const UNERASED: &str = "this testimony is withdrawn but its file still holds its words";
 
 impl TestimonyRecord {
     /// Checks a testimony file against the site's schools and tags; every mistake is returned.
@@ -120,7 +128,34 @@ impl TestimonyRecord {
 
         let id = check.id(raw.id, &mut errors);
         let published = check.published(raw.published.as_deref(), raw.status, &mut errors);
-        let school_ids = check.schools(raw.schools.into_vec(), schools, &mut errors);
+        let mut warnings = Vec::new();
+        let school_ids = match raw.schools {
+            Some(references) => check.schools(
+                references.into_vec(),
+                schools,
+                raw.status,
+                &mut errors,
+                &mut warnings,
+            ),
+            None if raw.status == Status::Withdrawn => Vec::new(),
+            None => {
+                errors.push(
+                    file.error_at(1, 1, "the required field `schools` is missing")
+                        .width(3)
+                        .hint("add a line `schools: ...` to the front matter, such as `schools: [northbridge-academy]`"),
+                );
+                Vec::new()
+            }
+        };
+        let holds_words = raw.status == Status::Withdrawn
+            && (!body.text.trim().is_empty()
+                || raw.title.is_some()
+                || !school_ids.is_empty()
+                || raw.period.is_some()
+                || !raw.tags.is_empty()
+                || !raw.content_warnings.is_empty()
+                || raw.published.is_some()
+                || raw.moderation.is_some());
         let period = raw.period.and_then(|p| check.period(p, &mut errors));
         check.tags(&raw.tags, config, &mut errors);
 
@@ -152,6 +187,32 @@ impl TestimonyRecord {
             body_start_line: body.first_line,
             body: body.text.to_string(),
             title_line: yaml.key_position("title").map(|(line, _)| line),
+            holds_words,
+            warnings,
+        })
+    }
+
+    /// The day a pending testimony came in, when its file says (`moderation.imported`, which
+    /// `testimony import` writes).
+    pub fn imported(&self) -> Option<NaiveDate> {
+        let day = self.moderation.notes.get("imported")?.as_str()?;
+        parse_date(day)
+    }
+
+    /// A withdrawn testimony whose file still holds its words: never published, but not yet
+    /// erased either. A warning, so that a build removing it from the site is never held up;
+    /// `check` refuses it.
+    pub fn unerased(&self, file: &SourceFile) -> Option<Diagnostic> {
+        self.holds_words.then(|| {
+            file.warning_at(
+                self.id_line,
+                1,
+                format!("{UNERASED} (testimony {})", self.id),
+            )
+            .hint(format!(
+                "run `testimony withdraw {}` to erase everything but its id from the file, and see docs/withdrawing.md for the repository's history and earlier deploys",
+                self.id
+            ))
         })
     }
 
@@ -307,25 +368,32 @@ impl Checker<'_> {
         }
     }
 
+    /// The schools named; an empty list is an error, but only a warning while the testimony
+    /// is pending (an imported submission whose school is still to be chosen).
     fn schools(
         &self,
         references: Vec<String>,
         registry: &SchoolRegistry,
+        status: Status,
         errors: &mut Vec<Diagnostic>,
+        warnings: &mut Vec<Diagnostic>,
     ) -> Vec<SchoolId> {
         if references.is_empty() {
             let (line, column) = self.yaml.key_position("schools").unwrap_or((1, 0));
-            errors.push(
-                self.file
-                    .error_at(
-                        line,
-                        column,
-                        "`schools` is empty: a testimony names at least one school",
-                    )
-                    .hint(
-                        "add the school's slug or name, such as `schools: [northbridge-academy]`",
-                    ),
-            );
+            let mut diagnostic = self
+                .file
+                .error_at(
+                    line,
+                    column,
+                    "`schools` is empty: a testimony names at least one school",
+                )
+                .hint("add the school's slug or name, such as `schools: [northbridge-academy]`");
+            if status == Status::Pending {
+                diagnostic.severity = Severity::Warning;
+                warnings.push(diagnostic);
+            } else {
+                errors.push(diagnostic);
+            }
         }
         let mut ids = Vec::new();
         for reference in references {
@@ -429,7 +497,7 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
 }
 
 /// `2019`, `2015-2017` or `2015–2017`, years from 1900 to 2100, in order.
-fn parse_period(text: &str) -> Option<Period> {
+pub fn parse_period(text: &str) -> Option<Period> {
     let year = |s: &str| {
         s.trim()
             .parse::<u16>()

@@ -447,11 +447,23 @@ fn new_writes_files_for_a_volunteer_to_complete() {
     assert_eq!(run.stdout.trim(), "./content/testimonies/104.md");
     let text = fs::read_to_string(site.path("content/testimonies/104.md")).unwrap();
     assert!(text.contains("id: 104\nstatus: pending"));
-    // It still needs a school: check says so, naming the new file.
+    // It still needs a school: check says so, naming the new file. While it is pending that
+    // is a warning (DESIGN.md §10: a pending testimony never stops a build); approved, an error.
+    let run = site.run(&["check"]).assert_ok();
+    assert!(
+        run.stderr
+            .contains("content/testimonies/104.md:5:1: warning: `schools` is empty"),
+        "{}",
+        run.stderr
+    );
+    site.write(
+        "content/testimonies/104.md",
+        text.replace("status: pending", "status: approved\npublished: 2021-01-01"),
+    );
     let run = site.run(&["check"]).assert_code(1);
     assert!(
         run.stderr
-            .contains("content/testimonies/104.md:5:1: error: `schools` is empty"),
+            .contains("content/testimonies/104.md:6:1: error: `schools` is empty"),
         "{}",
         run.stderr
     );

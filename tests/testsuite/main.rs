@@ -8,6 +8,7 @@ mod common;
 mod deploy;
 mod errors;
 mod hostile;
+mod moderation;
 mod safety;
 mod serve;
 mod server;
