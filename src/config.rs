@@ -20,6 +20,7 @@ pub const SITE_FIELDS: &[&str] = &[
     "tags",
     "support",
     "intake",
+    "lint",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,6 +44,19 @@ struct RawSiteConfig {
     support: String,
     #[serde(default)]
     intake: Intake,
+    #[serde(default)]
+    lint: LintSettings,
+}
+
+/// Settings of the identifying-details lint.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LintSettings {
+    /// Words moderators have checked once and accept in every testimony (place names, a
+    /// helpline's address): a finding containing one no longer blocks, as with
+    /// `moderation.allow` in one testimony.
+    #[serde(default)]
+    pub accept: Vec<String>,
 }
 
 /// How `testimony import` reads a form's export: which column holds what. Every column not
@@ -144,6 +158,7 @@ pub struct SiteConfig {
     pub support: String,
     /// How `testimony import` reads form exports.
     pub intake: Intake,
+    pub lint: LintSettings,
 }
 
 impl SiteConfig {
@@ -215,6 +230,7 @@ impl SiteConfig {
             tags: raw.tags,
             support: raw.support,
             intake: raw.intake,
+            lint: raw.lint,
         })
     }
 

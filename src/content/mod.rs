@@ -114,7 +114,10 @@ pub fn load_keeping_files(
         );
     }
     let root = config.root();
-    let lint = Lint::new(registry.all().iter().flat_map(|school| school.names()));
+    let lint = Lint::for_site(
+        registry.all().iter().flat_map(|school| school.names()),
+        &config.lint.accept,
+    );
     let mut files: BTreeMap<PathBuf, TestimonyFile> = reader
         .each_markdown(&content.join("testimonies"), &mut diagnostics, |file, _| {
             Ok(check_testimony(site_dir, file, &config, &registry, &lint))

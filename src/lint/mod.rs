@@ -96,6 +96,9 @@ pub struct Lint {
     title_initials: u32,
     /// The four ways of giving a handle; only the second ("his snap was name") may run on.
     handles: Regex,
+    /// Words the campaign's moderators accepted once for every testimony (site.yaml's
+    /// `lint.accept`), lower case: a finding containing one is left out, like `moderation.allow`.
+    accepted: Vec<String>,
 }
 
 // What a word of `names.txt` is: the section it is in (bit = position in SECTIONS), and the
@@ -117,7 +120,11 @@ const PROFILE_SITE: u32 = 1 << 11;
 const CAPS_ONLY: u32 = 1 << 12;
 const NOT_AT_START: u32 = 1 << 13;
 const PLACE_NAME: u32 = 1 << 14;
+/// A place in the United Kingdom (`places.txt`, from GeoNames): after a place cue ("the trip to
+/// Hartley") it is not a name, wherever else it is one ("Hartley told me").
+const GAZETTEER_PLACE: u32 = 1 << 15;
 const WORDS: &str = include_str!("names.txt");
+const PLACES: &str = include_str!("places.txt");
 const SURNAME_ENDINGS: &str = "ski ska wicz czyk enko ović ovic escu poulos sson son sen";
 
 const EMAIL: &str =
@@ -176,7 +183,14 @@ impl Lint {
             phone: re(PHONE),
             postcode: re(POSTCODE),
             handles: re(&format!("(?i){}", handles.join("|"))),
+            accepted: Vec::new(),
         };
+        for place in PLACES
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            *lint.vocab.entry(place.to_lowercase()).or_default() |= GAZETTEER_PLACE;
+        }
         let mut section = 0;
         for line in WORDS.lines().map(str::trim).filter(|l| !l.starts_with('#')) {
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
@@ -206,6 +220,21 @@ impl Lint {
         lint
     }
 
+    /// The lint of a site: its registered school names are never a person's, and the words in
+    /// site.yaml's `lint.accept` are accepted in every testimony.
+    pub fn for_site(
+        known_names: impl IntoIterator<Item = impl AsRef<str>>,
+        accepted: &[String],
+    ) -> Lint {
+        let mut lint = Lint::new(known_names);
+        lint.accepted = accepted
+            .iter()
+            .map(|word| word.trim().to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect();
+        lint
+    }
+
     /// All findings in `text` (a Markdown body), in order of position. A finding whose matched
     /// text contains, ignoring case, any non-blank entry of `allow` is left out.
     pub fn check(&self, text: &str, allow: &[String]) -> Vec<Finding> {
@@ -224,7 +253,11 @@ impl Lint {
         self.find_postcodes(text, &mut found);
         self.find_names(text, &mut found);
 
-        let allow: Vec<String> = allow.iter().map(|a| a.trim().to_lowercase()).collect();
+        let allow: Vec<String> = allow
+            .iter()
+            .map(|a| a.trim().to_lowercase())
+            .chain(self.accepted.iter().cloned())
+            .collect();
         let allowed = |m: &str| {
             let m = m.to_lowercase();
             allow

@@ -116,7 +116,7 @@ impl Lint {
             } else {
                 self.is(&words[p - 1], PLACE_CUE)
             };
-            let place = flags & PLACE_NAME != 0 && cued;
+            let place = flags & (PLACE_NAME | GAZETTEER_PLACE) != 0 && cued;
             if flags & GIVEN != 0 && !t.acronym && !place {
                 let mut q = p + 1;
                 while q < range.end
@@ -152,7 +152,7 @@ impl Lint {
             {
                 found.add(t.start, run[p + 1].core, FindingKind::PersonName);
                 p += 1;
-            } else if t.plain && !t.acronym && self.is(&words[p], SURNAME) {
+            } else if t.plain && !t.acronym && self.is(&words[p], SURNAME) && !place {
                 found.add(t.start, t.core, FindingKind::PersonName);
             }
             p += 1;

@@ -434,3 +434,46 @@ fn a_missing_field_of_site_yaml_or_schools_yaml_is_not_called_front_matter() {
     );
     assert!(!stderr.contains("front matter"), "{stderr}");
 }
+
+#[test]
+fn places_are_not_people_and_words_accepted_site_wide_no_longer_block() {
+    let site = TestSite::basic();
+    // Hartley is a town in the gazetteer: after "to" it is a place, as the subject a person.
+    site.write(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]",
+            "On the school trip to Hartley nobody checked on us.\n\nA former classmate from Greenwood still messages about it.",
+        ),
+    );
+    let stderr = site.run(&["check"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "A person's name in an approved testimony: `Greenwood`",
+            "1 error and 0 warnings found.",
+        ],
+    );
+    assert!(!stderr.contains("`Hartley`"), "{stderr}");
+    // Accepted once in site.yaml, for every testimony.
+    let yaml = std::fs::read_to_string(site.path("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        format!("{yaml}lint:\n  accept: [Greenwood]\n"),
+    );
+    site.run(&["check"]).assert_ok();
+    site.build();
+    // A name used as a person still blocks.
+    site.write(
+        T,
+        testimony(
+            "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]",
+            "Hartley told me to keep quiet about it.",
+        ),
+    );
+    let stderr = site.run(&["check"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &["A person's name in an approved testimony: `Hartley`"],
+    );
+}
