@@ -142,6 +142,10 @@ pub fn run() -> ExitCode {
                     for (stage, time) in &report.stages {
                         eprintln!("  {stage:<26} {:>8.1} ms", time.as_secs_f64() * 1000.0);
                     }
+                    eprintln!(
+                        "  {:<26} {:>8} of {} (the others were unchanged)",
+                        "files rewritten", report.files_rewritten, report.files_written
+                    );
                     if let Some(peak) = peak_memory_bytes() {
                         eprintln!("  {:<26} {:>8.1} MB", "peak memory", peak as f64 / 1e6);
                     }

@@ -184,7 +184,10 @@ impl Folder {
 }
 
 /// A build in progress: a temporary sibling of the output directory, `.<name>.building-<pid>`,
-/// which replaces the output only once it is complete.
+/// which replaces the output only once it is complete. Files unchanged since the build it
+/// replaces are hard links to that build's files (see [`Staging::put`]), so publishing writes
+/// only what changed, and a failed or interrupted build still leaves the previous output as it
+/// was.
 ///
 /// Each build holds a lock on `.<name>.lock-<pid>` while it runs. A build that was killed
 /// (SIGKILL, a power cut) cannot clean up after itself, so every build starts by clearing what
@@ -195,6 +198,9 @@ impl Folder {
 pub struct Staging {
     target: PathBuf,
     temp: Folder,
+    /// The build being replaced, when there is one: a file whose bytes are unchanged is linked
+    /// from it instead of written again.
+    previous: Option<Folder>,
     scratch: Scratch,
     /// Held until the build is committed or dropped.
     _lock: fs::File,
@@ -302,18 +308,39 @@ impl Staging {
         }
         fs::create_dir(&temp).map_err(io_error(&temp))?;
         fs::write(temp.join(MARKER), b"").map_err(io_error(&temp))?;
+        let previous = target.join(MARKER).is_file().then(|| Folder::new(target));
         Ok(Staging {
             target: target.to_path_buf(),
             temp: Folder::new(temp),
+            previous,
             scratch,
             _lock: lock,
             committed: false,
         })
     }
 
-    /// The folder the build is written into.
-    pub fn folder(&self) -> &Folder {
-        &self.temp
+    /// Puts one file of the new build in place. When the build being replaced has the same
+    /// bytes at the same path, its file is hard-linked instead of written again: unchanged files
+    /// keep their inode and modification time, and only changed ones are written. (Where the
+    /// file system has no hard links, the file is written.) Returns whether bytes were written.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<bool, OutputError> {
+        let target = self.temp.path_of(path)?;
+        if let Some(previous) = &self.previous {
+            let old = previous.path_of(path)?;
+            let same = fs::metadata(&old)
+                .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+                && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes);
+            if same {
+                if let Some(dir) = target.parent() {
+                    fs::create_dir_all(dir).map_err(io_error(dir))?;
+                }
+                if fs::hard_link(&old, &target).is_ok() {
+                    return Ok(false);
+                }
+            }
+        }
+        self.temp.write(path, bytes)?;
+        Ok(true)
     }
 
     /// Puts the finished build in place of the old output.

@@ -8,7 +8,7 @@ use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{Archive, PublicTestimony};
-use crate::output::{self, Folder, OutputError, Staging};
+use crate::output::{self, OutputError, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::pages::{self, Everything, Selection};
 use crate::render::{RenderError, Renderer, Sink, views::SiteView};
@@ -31,6 +31,8 @@ pub struct Report {
     pub schools: usize,
     pub files_written: usize,
     pub bytes_written: u64,
+    /// Of `files_written`, those whose bytes differ from the build replaced.
+    pub files_rewritten: usize,
     pub warnings: Diagnostics,
     /// Each stage's name and how long it took.
     pub stages: Vec<(&'static str, Duration)>,
@@ -169,17 +171,21 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     build_with_progress(options, &Silent)
 }
 
-/// Writes each rendered file into a folder at once, counting what it wrote.
-struct FolderSink<'a> {
-    folder: &'a Folder,
+/// Puts each rendered file into the build at once, counting what it put and wrote.
+struct StagingSink<'a> {
+    staging: &'a Staging,
     progress: &'a dyn Progress,
     files: AtomicUsize,
     bytes: AtomicU64,
+    /// Files whose bytes changed since the previous build (or all, for a first build).
+    rewritten: AtomicUsize,
 }
 
-impl Sink for FolderSink<'_> {
+impl Sink for StagingSink<'_> {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        self.folder.write(path, bytes)?;
+        if self.staging.put(path, bytes)? {
+            self.rewritten.fetch_add(1, Ordering::Relaxed);
+        }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.progress.advance(1);
@@ -267,11 +273,12 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
-    let sink = FolderSink {
-        folder: staging.folder(),
+    let sink = StagingSink {
+        staging: &staging,
         progress,
         files: AtomicUsize::new(0),
         bytes: AtomicU64::new(0),
+        rewritten: AtomicUsize::new(0),
     };
     let rendered = render_and_index(
         archive,
@@ -289,6 +296,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         progress,
     )?;
     let (files_written, bytes_written) = (sink.files.into_inner(), sink.bytes.into_inner());
+    let files_rewritten = sink.rewritten.into_inner();
     staging.commit()?;
     timer.lap("render, index and write");
     timer
@@ -303,6 +311,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         schools: rendered.schools,
         files_written,
         bytes_written,
+        files_rewritten,
         warnings: loaded.warnings,
         stages: timer.stages,
     })

@@ -678,3 +678,67 @@ fn the_scratch_folder_of_a_build_still_running_is_left_alone() {
     site.build();
     assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
 }
+
+#[cfg(unix)]
+#[test]
+fn building_over_an_earlier_build_rewrites_only_what_changed_and_equals_a_clean_build() {
+    use std::os::unix::fs::MetadataExt;
+    let inode =
+        |site: &TestSite, path: &str| fs::metadata(site.path("public").join(path)).unwrap().ino();
+    let site = TestSite::demo();
+    site.build();
+    let about_before = inode(&site, "about/index.html");
+    let first = std::fs::read_dir(site.path("content/testimonies"))
+        .unwrap()
+        .count();
+    assert!(first > 0);
+
+    // A series of edits: a changed text, a withdrawal, a new testimony, a changed page.
+    let testimonies = TestSite::files_of(&site.path("content/testimonies"));
+    let (edited, text) = testimonies
+        .iter()
+        .find(|(_, bytes)| String::from_utf8_lossy(bytes).contains("status: approved"))
+        .map(|(path, bytes)| (path.clone(), String::from_utf8_lossy(bytes).into_owned()))
+        .unwrap();
+    site.write(
+        &format!("content/testimonies/{edited}"),
+        format!("{text}\nIt took me a long time to tell anyone.\n"),
+    );
+    site.build();
+    site.write(
+        "content/testimonies/zz-new.md",
+        testimony(
+            "id: 990001\nstatus: approved\npublished: 2024-02-02\nschools: [northbridge-academy]",
+            "A new account, added after the first build.",
+        ),
+    );
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert!(run.stderr.contains("files rewritten"), "{}", run.stderr);
+    site.write(
+        "content/testimonies/zz-new.md",
+        testimony("id: 990001\nstatus: withdrawn", ""),
+    );
+    site.build();
+
+    // Files no edit touched were not written again: they are the same files on disk.
+    assert_eq!(inode(&site, "about/index.html"), about_before);
+    assert!(!site.has_output("testimonies/990001/index.html"));
+    // And the output is byte for byte what a clean build writes.
+    let incremental = site.output_files();
+    fs::remove_dir_all(site.path("public")).unwrap();
+    site.build();
+    assert_eq!(
+        incremental.keys().collect::<Vec<_>>(),
+        site.output_files().keys().collect::<Vec<_>>()
+    );
+    assert!(
+        incremental == site.output_files(),
+        "the output differs from a clean build"
+    );
+    for (path, bytes) in &incremental {
+        assert!(
+            !String::from_utf8_lossy(bytes).contains("added after the first build"),
+            "{path} still holds the withdrawn text"
+        );
+    }
+}
