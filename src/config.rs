@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::content::source::SourceFile;
 use crate::diagnostics::Diagnostic;
 use crate::routes::Urls;
 pub use crate::routes::root_of;
+use crate::source::SourceFile;
 
 pub const SITE_FIELDS: &[&str] = &[
     "title",

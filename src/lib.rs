@@ -1,7 +1,7 @@
 //! testimony: a static-site generator for moderated testimony archives.
 //!
 //! The build is a pipeline, one module a stage:
-//! load (`content`) → validate (`content`, `diagnostics`) → model (`model`) →
+//! load (`content`, reading each file through `source`) → validate (`content`, `diagnostics`) → model (`model`) →
 //! render (`markdown`, `render`, `theme`) → index (`search`) → write (`output`), run in order by
 //! `site`. The search core it shares with the browser's runtime is the crate `testimony-search`.
 
@@ -29,4 +29,5 @@ pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod source;
 pub mod theme;

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use testimony::config::SiteConfig;
 use testimony::content::schools;
-use testimony::content::source::SourceFile;
+use testimony::source::SourceFile;
 use testimony::content::testimony::TestimonyRecord;
 use testimony::diagnostics::Diagnostic;
 use testimony::lint::Lint;

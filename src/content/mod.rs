@@ -3,7 +3,6 @@
 
 pub mod posts;
 pub mod schools;
-pub mod source;
 pub mod testimony;
 
 use std::collections::BTreeMap;
@@ -19,7 +18,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::lint::Lint;
 use crate::markdown;
 use crate::model::{Archive, PublicTestimony, SchoolRegistry};
-use source::SourceFile;
+use crate::source::SourceFile;
 use testimony::{Status, TestimonyRecord};
 
 /// What loading found: the public archive, and warnings that did not stop it.
@@ -79,7 +78,7 @@ pub fn load_settings(site_dir: &Path) -> Result<(SiteConfig, SchoolRegistry), Di
 }
 
 /// As [`load`], also handing back what each testimony file gave, so that a rebuild may read
-/// again only the files that changed (see `crate::incremental`).
+/// again only the files that changed (serve's incremental rebuild).
 pub fn load_keeping_files(
     site_dir: &Path,
     base_url: Option<&str>,
@@ -184,10 +183,27 @@ pub fn testimony_ids(site_dir: &Path) -> Vec<(PathBuf, Option<u64>)> {
         .collect()
 }
 
+/// The takedown log, relative to the site: the ids of withdrawn testimonies, the day and the
+/// private reason (written by `testimony withdraw`, never published).
+pub const TAKEDOWN_LOG: &str = "content/takedowns.yaml";
+
+/// The ids the takedown log holds: withdrawn once, never given again.
+pub fn withdrawn_ids(site_dir: &Path) -> Vec<u64> {
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        id: u64,
+    }
+    fs::read_to_string(site_dir.join(TAKEDOWN_LOG))
+        .ok()
+        .and_then(|text| serde_yaml::from_str::<Vec<Entry>>(&text).ok())
+        .map(|entries| entries.into_iter().map(|entry| entry.id).collect())
+        .unwrap_or_default()
+}
+
 /// One more than the highest id any testimony file or the takedown log holds.
 pub fn next_free_id(site_dir: &Path) -> u64 {
     let files = testimony_ids(site_dir).into_iter().filter_map(|(_, id)| id);
-    let withdrawn = crate::moderation::withdraw::logged_ids(site_dir);
+    let withdrawn = withdrawn_ids(site_dir);
     files.chain(withdrawn).max().unwrap_or(0) + 1
 }
 
@@ -352,7 +368,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn relative(&self, path: &Path) -> PathBuf {
-        source::relative(self.site_dir, path)
+        crate::source::relative(self.site_dir, path)
     }
 
     fn read(&self, path: &Path) -> Result<SourceFile, Diagnostic> {

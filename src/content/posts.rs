@@ -3,12 +3,12 @@
 
 use serde::Deserialize;
 
-use crate::content::source::SourceFile;
 use crate::content::testimony::parse_date;
 use crate::diagnostics::Diagnostic;
 use crate::markdown;
 use crate::model::{Page, Update};
 use crate::routes::{RESERVED_SLUGS, is_valid_slug};
+use crate::source::SourceFile;
 
 const UPDATE_FIELDS: &[&str] = &["title", "date", "summary", "draft"];
 const PAGE_FIELDS: &[&str] = &["title", "slug", "menu"];

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::content::source::SourceFile;
 use crate::diagnostics::Diagnostic;
 use crate::model::{School, SchoolKind, SchoolRegistry, match_key};
 use crate::routes::is_valid_slug;
+use crate::source::SourceFile;
 
 const SCHOOL_FIELDS: &[&str] = &[
     "name",

@@ -7,11 +7,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::config::SiteConfig;
-use crate::content::source::{SourceFile, Yaml};
 use crate::diagnostics::{Diagnostic, Severity, did_you_mean};
 use crate::lint::{Finding, Lint};
 use crate::markdown;
 use crate::model::{Period, PublicTestimony, SchoolId, SchoolMatch, SchoolRegistry};
+use crate::source::{SourceFile, Yaml};
 
 pub const TESTIMONY_FIELDS: &[&str] = &[
     "id",

@@ -22,8 +22,9 @@ use sha2::{Digest, Sha256};
 
 use super::{ModerationError, require_site, write_atomically};
 use crate::config::{IntakeColumns, IntakePreset};
-use crate::content::{self, source::SourceFile};
+use crate::content;
 use crate::model::{SchoolMatch, SchoolRegistry};
+use crate::source::SourceFile;
 
 /// What an import did.
 #[derive(Debug, Default)]

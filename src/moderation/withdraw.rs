@@ -13,8 +13,7 @@ use serde::Serialize;
 use super::{ModerationError, require_site, write_atomically};
 use crate::content;
 
-/// The takedown log, relative to the site.
-pub const TAKEDOWN_LOG: &str = "content/takedowns.yaml";
+pub use crate::content::TAKEDOWN_LOG;
 
 const LOG_HEADER: &str = "# Testimonies withdrawn at their authors' request: the id (never given again), the day,\n# and the private reason. Keep this repository private; this file is never published.\n";
 
@@ -77,17 +76,4 @@ pub fn withdraw(
     text.push_str(&serde_yaml::to_string(&[entry]).expect("a takedown serializes"));
     write_atomically(&log, text.as_bytes())?;
     Ok(Withdrawn { file })
-}
-
-/// The ids the takedown log holds: withdrawn once, never given again.
-pub fn logged_ids(site_dir: &Path) -> Vec<u64> {
-    #[derive(serde::Deserialize)]
-    struct Entry {
-        id: u64,
-    }
-    fs::read_to_string(site_dir.join(TAKEDOWN_LOG))
-        .ok()
-        .and_then(|text| serde_yaml::from_str::<Vec<Entry>>(&text).ok())
-        .map(|entries| entries.into_iter().map(|entry| entry.id).collect())
-        .unwrap_or_default()
 }
