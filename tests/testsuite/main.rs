@@ -8,6 +8,7 @@ mod common;
 mod deploy;
 mod errors;
 mod hostile;
+mod npm;
 mod safety;
 mod serve;
 mod server;
