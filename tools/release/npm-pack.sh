@@ -53,7 +53,7 @@ if [ -n "${TESTIMONY_BINARY:-}" ]; then
 else
   [ "$platform" = "$host_platform" ] ||
     die "cannot build for $platform here: build it there and set TESTIMONY_BINARY"
-  cargo build --release --locked
+  cargo build --release --locked --bin testimony
   binary="${CARGO_TARGET_DIR:-$root/target}/release/testimony"
 fi
 [ -f "$binary" ] || die "no binary at $binary"
