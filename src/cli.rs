@@ -283,7 +283,7 @@ pub fn run() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(error) => {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", error_chain(&error));
                 ExitCode::from(2)
             }
         },

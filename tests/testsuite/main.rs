@@ -9,6 +9,7 @@ mod deploy;
 mod errors;
 mod hostile;
 mod moderation;
+mod npm;
 mod safety;
 mod serve;
 mod server;
