@@ -2,12 +2,19 @@
  * topic, year) with counts, the schools in the results (#search-school-facets), the school
  * filter in force (#search-school-chosen) and the "Looking for a school?" offer. Each school
  * shown is a button with data-slug.
+ *
+ * The filters sit in a <details> (#search-filters), open from the start where there is room
+ * for them and the results together, closed on a phone so that the results come first; its
+ * summary says how many filters are in force (#search-filters-active).
  */
 
 import { el, clear } from './dom.js';
 
 /* How many schools in the results are offered as filters. */
 const SCHOOLS_SHOWN = 8;
+
+/* Screens with room for the filters open above the results (not a phone, upright or turned). */
+const ROOM_FOR_FILTERS = '(min-width: 40rem) and (min-height: 40rem)';
 
 function schoolButton(slug, label, extra) {
   const button = el('button', 'search-chip', label);
@@ -36,13 +43,25 @@ function fillSelect(select, anyLabel, values) {
 /* `parts`: the elements; `on`: what the reader chose, as callbacks: school(slug) from the
    schools in the results, offer(slug) from the offer, clearSchool(), change() for a <select>. */
 export function filtersView(parts, on) {
-  const { selects, schoolFacets, chosen, chosenName, clearSchool, offer } = parts;
+  const { panel, activeCount, selects, schoolFacets, chosen, chosenName, clearSchool, offer } = parts;
   const schoolFacetList = schoolFacets.querySelector('ul');
+  panel.open = window.matchMedia(ROOM_FOR_FILTERS).matches;
+
+  /* "Filters (2 active)": the school filter and each <select> with a choice. */
+  function countActive() {
+    const active = (chosen.hidden ? 0 : 1) +
+      Object.values(selects).filter((select) => select.value).length;
+    activeCount.textContent = active ? ' (' + active + ' active)' : '';
+  }
+
   /* The "any" option of each <select>, as the page's template words it. */
   const anyLabels = {};
   for (const [key, select] of Object.entries(selects)) {
     anyLabels[key] = select.options.length ? select.options[0].textContent : '';
-    select.addEventListener('change', () => on.change());
+    select.addEventListener('change', () => {
+      countActive();
+      on.change();
+    });
   }
   const slugOf = (event) => {
     const button = event.target.closest('button[data-slug]');
@@ -58,6 +77,7 @@ export function filtersView(parts, on) {
   });
   clearSchool.addEventListener('click', () => {
     chosen.hidden = true;
+    countActive();
     on.clearSchool();
   });
 
@@ -83,7 +103,10 @@ export function filtersView(parts, on) {
         for (const [key, select] of Object.entries(selects)) {
           fillSelect(select, anyLabels[key], results.facets[key]);
         }
+      } else {
+        panel.open = true; /* the school box gets the words back to correct: show it */
       }
+      countActive();
 
       clear(offer);
       const suggested = results.school_suggestions || [];

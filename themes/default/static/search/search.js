@@ -15,6 +15,8 @@
  *                              the URL of search/manifest.json, data-worker the worker's URL
  *   #search-form               the form (role=search); submitting runs the search
  *   #search-q                  <input type="search" name="q">
+ *   #search-filters            <details> holding the filters below; #search-filters-active, in
+ *                              its summary, says how many are in force
  *   #search-school             school filter box (typos tolerated): a combobox whose
  *                              aria-activedescendant names the suggestion the arrow keys reach
  *   #search-school-suggestions its listbox: <ul role="listbox"> of <li role="option" data-slug>
@@ -153,6 +155,8 @@ function start(app) {
   }
 
   const filters = filtersView({
+    panel: $('search-filters'),
+    activeCount: $('search-filters-active'),
     selects,
     schoolFacets: $('search-school-facets'),
     chosen: $('search-school-chosen'),
