@@ -206,15 +206,13 @@ pub fn run() -> ExitCode {
                 ..SearchRequest::default()
             };
             match search::search_output_dir(&output_dir, &request) {
-                Ok(results) if json => {
-                    println!(
-                        "{}",
-                        serde_json::to_string_pretty(&results).expect("results serialize")
-                    );
-                    ExitCode::SUCCESS
-                }
                 Ok(results) => {
-                    print!("{}", search::format_results_text(&results));
+                    let text = if json {
+                        serde_json::to_string_pretty(&results).expect("results serialize") + "\n"
+                    } else {
+                        search::format_results_text(&results)
+                    };
+                    print_to_stdout(&text);
                     ExitCode::SUCCESS
                 }
                 Err(error) => {
@@ -288,6 +286,12 @@ pub fn run() -> ExitCode {
             }
         },
     }
+}
+
+/// Prints `text`; a reader that stopped reading (`testimony search … | head`) is no error.
+fn print_to_stdout(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 /// "Queue: 3 pending; the oldest has waited since 2026-11-20 (11 days)."
