@@ -80,6 +80,13 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         site: PathBuf,
     },
+    /// Open the moderation desk: a page on this machine to read, approve, reject and redact pending testimonies
+    Moderate {
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
+        #[arg(long, default_value_t = 1112)]
+        port: u16,
+    },
     /// Take a testimony down for good: erase all but its id from its file and log the takedown
     Withdraw {
         /// The testimony's id
@@ -222,6 +229,13 @@ pub fn run() -> ExitCode {
             }
         }
         Command::Serve { site, port } => match crate::serve::serve(&site, port) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: {}", error_chain(&error));
+                ExitCode::from(2)
+            }
+        },
+        Command::Moderate { site, port } => match crate::moderation::desk::moderate(&site, port) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("error: {}", error_chain(&error));

@@ -43,6 +43,19 @@ const RELOAD_EVENTS: &str = "/__testimony/events";
 /// was still loading is not missed.
 const RELOAD_CLIENT: &str = "'use strict';\n(function () {\n  var since = new URL(document.currentScript.src).searchParams.get('since');\n  window.addEventListener('load', function () {\n    setTimeout(function () {\n      var events = new EventSource('/__testimony/events?since=' + since);\n      events.onmessage = function () { window.location.reload(); };\n    }, 0);\n  });\n})();\n";
 
+/// The archive's Content-Security-Policy, as `netlify.toml` sends it with every page. The
+/// moderation desk sends it too (with its own forms allowed).
+pub(crate) const ARCHIVE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'; upgrade-insecure-requests";
+
+/// Tells browsers to keep no copy of any response: what a local server shows changes (serve)
+/// or is private (the moderation desk).
+pub(crate) fn never_stored<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+    router.layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ))
+}
+
 /// Why `testimony serve` could not start or run.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -174,15 +187,11 @@ fn watch_site(
 /// The reload client's two addresses, and everything else from the built site.
 fn app(builds: watch::Receiver<Build>, output: &Path) -> Router {
     let files = ServeDir::new(output).not_found_service(ServeFile::new(output.join("404.html")));
-    Router::new()
+    let router = Router::new()
         .route(RELOAD_SCRIPT, get(reload_script))
         .route(RELOAD_EVENTS, get(reload_events))
-        .fallback(page)
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-        .with_state(Server { builds, files })
+        .fallback(page);
+    never_stored(router).with_state(Server { builds, files })
 }
 
 /// Ctrl+C, or SIGTERM on Unix.
@@ -391,5 +400,15 @@ pub fn content_type(path: &Path) -> &'static str {
         "wasm" => "application/wasm",
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_archive_csp_is_netlify_tomls() {
+        let toml = include_str!("../netlify.toml");
+        let sent = format!("Content-Security-Policy = \"{}\"", super::ARCHIVE_CSP);
+        assert!(toml.contains(&sent), "netlify.toml sends another CSP");
     }
 }

@@ -1,7 +1,9 @@
 //! What volunteers do to the content between submissions and the archive: take a survivor's
-//! words down (`withdraw`) and bring submissions in from a form's export (`import`). Each
+//! words down (`withdraw`), bring submissions in from a form's export (`import`), and read,
+//! approve, reject and redact the pending queue on a local page (`desk`). Each
 //! rewrites content files atomically, so an interrupted command never leaves half a file.
 
+pub mod desk;
 pub mod import;
 pub mod withdraw;
 

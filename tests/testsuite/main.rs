@@ -6,6 +6,7 @@ mod browser;
 mod build;
 mod common;
 mod deploy;
+mod desk;
 mod errors;
 mod hostile;
 mod moderation;
