@@ -144,9 +144,12 @@ fn app(desk: Shared) -> Router {
     let headers = [
         (header::CONTENT_SECURITY_POLICY, csp),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        // `same-origin`: the address (and its secret) never goes to another site, and the
+        // desk's own forms still carry their real `Origin`; with `no-referrer` browsers send
+        // `Origin: null` on a form's POST, which the desk would refuse.
         (
             header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
+            HeaderValue::from_static("same-origin"),
         ),
         (
             header::X_CONTENT_TYPE_OPTIONS,

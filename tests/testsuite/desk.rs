@@ -186,7 +186,7 @@ fn the_desk_refuses_other_hosts_origins_and_requests_without_the_secret() {
     for (header, value) in [
         ("Cache-Control", "no-store"),
         ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
+        ("Referrer-Policy", "same-origin"),
     ] {
         assert_eq!(queue.header(header), Some(value), "{}", queue.head);
     }
@@ -493,4 +493,54 @@ fn a_change_the_loader_refuses_is_undone() {
     assert_eq!(answer.status, 422, "{}", answer.body);
     assert!(answer.body.contains("undone"), "{}", answer.body);
     assert_eq!(read(&site, 203), before);
+}
+
+#[test]
+fn a_volunteer_moderates_by_keyboard_alone_in_chromium_and_then_builds() {
+    if crate::browser::unavailable().is_some() {
+        return;
+    }
+    let site = TestSite::basic();
+    site.write(
+        "export.csv",
+        "id,testimony,school\n\
+         k-1,Jake Turner followed me to the bus every day.,Northbridge Academy\n\
+         k-2,It happened in the changing rooms after PE.,Quillfield College\n\
+         k-3,Someone kept messaging me after I asked them to stop.,NBA\n",
+    );
+    site.run(&["import", "export.csv"]).assert_ok();
+    let desk = start(&site);
+    let url = format!("http://127.0.0.1:{}{}/", desk.port, desk.base);
+    let report = crate::browser::run_script("desk.mjs", &[url]);
+    drop(desk);
+
+    eprintln!("desk by keyboard: {}", report["steps"]);
+    for page in report["pages"].as_array().unwrap() {
+        eprintln!(
+            "  axe on {}: {} rules passed, violations {}",
+            page["name"], page["passes"], page["violations"]
+        );
+        assert_eq!(page["violations"].as_array().unwrap().len(), 0, "{page}");
+    }
+    assert_eq!(report["problems"].as_array().unwrap().len(), 0, "{report}");
+
+    let first = std::fs::read_to_string(site.path("content/testimonies/104.md")).unwrap();
+    assert!(first.contains("status: approved"), "{first}");
+    assert!(first.contains("a boy in my year followed me"), "{first}");
+    assert!(!first.contains("Jake Turner"), "{first}");
+    let second = std::fs::read_to_string(site.path("content/testimonies/105.md")).unwrap();
+    assert!(second.contains("status: rejected"), "{second}");
+    assert!(
+        second.contains("a duplicate of another submission"),
+        "{second}"
+    );
+
+    // Then the third is withdrawn at its author's request, and the site builds.
+    site.run(&["withdraw", "106"]).assert_ok();
+    site.run(&["check"]).assert_ok();
+    site.build();
+    let page = site.output("testimonies/104/index.html");
+    assert!(page.contains("a boy in my year followed me"), "{page}");
+    assert!(!site.has_output("testimonies/105/index.html"));
+    assert!(!site.has_output("testimonies/106/index.html"));
 }
