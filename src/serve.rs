@@ -194,8 +194,8 @@ fn app(builds: watch::Receiver<Build>, output: &Path) -> Router {
     never_stored(router).with_state(Server { builds, files })
 }
 
-/// Ctrl+C, or SIGTERM on Unix.
-fn stop_signal() -> io::Result<impl Future<Output = ()> + Send> {
+/// Ctrl+C, or SIGTERM on Unix (for `serve` and the moderation desk). Made inside the runtime.
+pub(crate) fn stop_signal() -> io::Result<impl Future<Output = ()> + Send> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -115,10 +115,9 @@ pub fn moderate(site_dir: &Path, port: u16) -> Result<(), DeskError> {
     println!("Only this machine can open it, and only with that address: do not share it.");
     runtime
         .block_on(async {
+            let stop = crate::serve::stop_signal()?;
             axum::serve(listener, app(desk))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
+                .with_graceful_shutdown(stop)
                 .await
         })
         .map_err(DeskError::Server)
