@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! cargo run --release --example benchmark -- [--sizes 1000,10000,100000] [--dir DIR]
+//!     [--binaries DIR] [--peers hugo,pagefind]
 //! ```
 //!
 //! For each size N (with N/20 schools, at least 25 and at most 5,000) it prints:
@@ -15,10 +16,22 @@
 //! - a sequence of queries a reader might type, each with the bytes of index chunks it fetched
 //!   (nothing fetched twice, as in one browser tab) and its time once those chunks are held.
 //!
+//! With `--peers hugo,pagefind` it measures the peers on the same generated archive in the same
+//! run (tools/benchmark/): the approved testimonies as a Hugo site with a minimal theme that lists
+//! schools as a taxonomy, built with `hugo --minify`; Pagefind indexing Hugo's output; and a
+//! reader's first search in a real browser, for testimony's search page and for Pagefind's
+//! default UI, served with gzip on the slow-phone profile (150 ms a round trip, 200 KB/s) and on
+//! localhost. One table a size gives each figure, ours beside the peer's, and the ratio.
+//! Peak memory is measured with `/usr/bin/time -v` (GNU time), when it is there.
+//!
+//! `--binaries DIR` takes `testimony` and `examples/generate` from DIR (a cargo target's
+//! `release/` folder) instead of building them.
+//!
 //! Generated sites go under DIR (default: the system's temporary folder), one folder a size; they
 //! are kept, so a browser can be pointed at them afterwards (tests/browser/measure.mjs).
 //! Nothing here is a test: figures vary with the machine, and are reported, never asserted.
 
+use std::ffi::OsStr;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -29,12 +42,25 @@ use testimony::search::{MANIFEST_PATH, Manifest, SearchRequest, open_output_dir}
 struct Options {
     sizes: Vec<usize>,
     dir: PathBuf,
+    binaries: Option<PathBuf>,
+    peers: Vec<Peer>,
 }
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Peer {
+    Hugo,
+    Pagefind,
+}
+
+const USAGE: &str = "usage: benchmark [--sizes 1000,10000,100000] [--dir DIR] [--binaries DIR] \
+                     [--peers hugo,pagefind]";
 
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
         sizes: vec![1_000, 10_000, 100_000],
         dir: std::env::temp_dir().join("testimony-benchmark"),
+        binaries: None,
+        peers: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -48,14 +74,26 @@ fn parse_args() -> Result<Options, String> {
                     .map_err(|_| "--sizes takes whole numbers, e.g. 1000,10000".to_string())?;
             }
             "--dir" => options.dir = PathBuf::from(value("--dir")?),
-            "--help" | "-h" => {
-                return Err("usage: benchmark [--sizes 1000,10000,100000] [--dir DIR]".into());
+            "--binaries" => options.binaries = Some(PathBuf::from(value("--binaries")?)),
+            "--peers" => {
+                options.peers = value("--peers")?
+                    .split(',')
+                    .map(|peer| match peer.trim() {
+                        "hugo" => Ok(Peer::Hugo),
+                        "pagefind" => Ok(Peer::Pagefind),
+                        other => Err(format!("unknown peer `{other}` (hugo, pagefind)")),
+                    })
+                    .collect::<Result<_, _>>()?;
             }
+            "--help" | "-h" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
     }
     if options.sizes.contains(&0) {
         return Err("--sizes must be at least 1".into());
+    }
+    if options.peers.contains(&Peer::Pagefind) && !options.peers.contains(&Peer::Hugo) {
+        return Err("Pagefind indexes Hugo's output: --peers pagefind needs hugo too".into());
     }
     Ok(options)
 }
@@ -102,7 +140,13 @@ fn binaries() -> Result<PathBuf, String> {
 }
 
 fn run(options: &Options) -> Result<(), String> {
-    let bin = binaries()?;
+    let bin = match &options.binaries {
+        Some(dir) => dir.clone(),
+        None => binaries()?,
+    };
+    if !options.peers.is_empty() {
+        prepare_peers()?;
+    }
     let testimony = bin.join("testimony");
     let generate = bin.join("examples/generate");
     std::fs::create_dir_all(&options.dir).map_err(|error| error.to_string())?;
@@ -114,12 +158,11 @@ fn run(options: &Options) -> Result<(), String> {
         options.dir.display()
     );
     for &size in &options.sizes {
-        measure(
-            size,
-            &options.dir.join(size.to_string()),
-            &testimony,
-            &generate,
-        )?;
+        let site = options.dir.join(size.to_string());
+        let ours = measure(size, &site, &testimony, &generate)?;
+        if !options.peers.is_empty() {
+            peers(size, &site, &ours, &options.peers)?;
+        }
     }
     Ok(())
 }
@@ -138,7 +181,17 @@ fn command_output(command: &mut Command) -> Result<(String, String, Duration), S
     Ok((stdout, stderr, took))
 }
 
-fn measure(size: usize, site: &Path, testimony: &Path, generate: &Path) -> Result<(), String> {
+/// What the side-by-side table needs of our build.
+struct Ours {
+    wall: Duration,
+    peak_kb: Option<u64>,
+    files: usize,
+    bytes: u64,
+    index_files: usize,
+    index_bytes: u64,
+}
+
+fn measure(size: usize, site: &Path, testimony: &Path, generate: &Path) -> Result<Ours, String> {
     let schools = (size / 20).clamp(25, 5_000);
     println!();
     println!("## {size} testimonies, {schools} schools");
@@ -158,14 +211,19 @@ fn measure(size: usize, site: &Path, testimony: &Path, generate: &Path) -> Resul
         content_bytes as f64 / 1e6
     );
     let public = site.join("public");
-    let (stdout, stderr, wall) = command_output(Command::new(testimony).args([
-        "build",
-        "--site",
-        &site.to_string_lossy(),
-        "--output",
-        &public.to_string_lossy(),
-        "--verbose",
-    ]))?;
+    let built = timed(
+        testimony.as_os_str(),
+        &[
+            "build".as_ref(),
+            "--site".as_ref(),
+            site.as_os_str(),
+            "--output".as_ref(),
+            public.as_os_str(),
+            "--verbose".as_ref(),
+        ],
+        None,
+    )?;
+    let (stdout, stderr, wall) = (built.stdout, built.stderr, built.wall);
     println!();
     println!(
         "`testimony build --verbose`: {:.2} s wall",
@@ -182,12 +240,24 @@ fn measure(size: usize, site: &Path, testimony: &Path, generate: &Path) -> Resul
     println!();
     println!("{}", stdout.trim());
     let (files, bytes) = folder_bytes(&public);
+    let (index_files, index_bytes) = folder_bytes(&public.join("search"));
     println!(
         "Output: {files} files, {:.1} MB ({:.1} MB of it search index and runtime).",
         bytes as f64 / 1e6,
-        folder_bytes(&public.join("search")).1 as f64 / 1e6
+        index_bytes as f64 / 1e6
     );
-    search_figures(&public)
+    if let Some(peak) = built.peak_kb {
+        println!("Peak memory: {:.0} MB.", peak as f64 / 1e3);
+    }
+    search_figures(&public)?;
+    Ok(Ours {
+        wall,
+        peak_kb: built.peak_kb,
+        files,
+        bytes,
+        index_files,
+        index_bytes,
+    })
 }
 
 /// "  render pages    575.4 ms" → ("render pages", "575.4 ms").
@@ -341,5 +411,290 @@ fn search_figures(public: &Path) -> Result<(), String> {
         "First query, in all: {} before it plus what it fetched (first row).",
         kb(before_first)
     );
+    Ok(())
+}
+
+/// The peers' tools: tools/benchmark/ of this repository.
+fn peer_tools() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/benchmark")
+}
+
+/// Hugo, Node and the benchmark's npm packages (Pagefind and the browser driver) are there.
+fn prepare_peers() -> Result<(), String> {
+    let tools = peer_tools();
+    for (program, hint) in [
+        ("hugo", "apt-get install -y hugo"),
+        ("node", "apt-get install -y nodejs npm"),
+    ] {
+        if Command::new(program).arg("version").output().is_err() {
+            return Err(format!("the peers need `{program}` ({hint})"));
+        }
+    }
+    if !tools.join("node_modules/pagefind").is_dir() {
+        command_output(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&tools),
+        )?;
+    }
+    Ok(())
+}
+
+/// One timed run of a program: wall time, and peak memory when GNU time is there to tell it.
+struct Timed {
+    stdout: String,
+    stderr: String,
+    wall: Duration,
+    peak_kb: Option<u64>,
+}
+
+fn timed(program: &OsStr, args: &[&OsStr], dir: Option<&Path>) -> Result<Timed, String> {
+    let gnu_time = Path::new("/usr/bin/time");
+    let mut command = if gnu_time.exists() {
+        let mut command = Command::new(gnu_time);
+        command.arg("-v").arg(program);
+        command
+    } else {
+        Command::new(program)
+    };
+    command.args(args);
+    if let Some(dir) = dir {
+        command.current_dir(dir);
+    }
+    let (stdout, stderr, wall) = command_output(&mut command)?;
+    let peak_kb = stderr
+        .lines()
+        .find_map(|line| {
+            line.trim()
+                .strip_prefix("Maximum resident set size (kbytes):")
+        })
+        .and_then(|kb| kb.trim().parse().ok());
+    Ok(Timed {
+        stdout,
+        stderr,
+        wall,
+        peak_kb,
+    })
+}
+
+fn seconds(wall: Duration) -> String {
+    format!("{:.2} s", wall.as_secs_f64())
+}
+
+fn megabytes(kb: Option<u64>) -> String {
+    kb.map_or("?".into(), |kb| format!("{:.0} MB", kb as f64 / 1e3))
+}
+
+/// Ours ÷ the peer's: below 1 is less time, memory or bytes than the peer.
+fn ratio(ours: f64, peer: f64) -> String {
+    if peer > 0.0 {
+        format!("{:.2}", ours / peer)
+    } else {
+        "—".into()
+    }
+}
+
+fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), String> {
+    let tools = peer_tools();
+    let hugo_site = site.join("hugo");
+    let hugo_public = hugo_site.join("public");
+    let (converted, _, _) = command_output(
+        Command::new("node")
+            .arg(tools.join("hugo/convert.mjs"))
+            .arg(site)
+            .arg(&hugo_site),
+    )?;
+    let hugo = timed(
+        "hugo".as_ref(),
+        &[
+            "--minify".as_ref(),
+            "--quiet".as_ref(),
+            "--source".as_ref(),
+            hugo_site.as_os_str(),
+        ],
+        None,
+    )?;
+    let (hugo_files, hugo_bytes) = folder_bytes(&hugo_public);
+    let mut rows: Vec<[String; 4]> = vec![
+        [
+            "clean build, wall".into(),
+            seconds(ours.wall),
+            format!("Hugo --minify {}", seconds(hugo.wall)),
+            ratio(ours.wall.as_secs_f64(), hugo.wall.as_secs_f64()),
+        ],
+        [
+            "clean build, peak memory".into(),
+            megabytes(ours.peak_kb),
+            format!("Hugo {}", megabytes(hugo.peak_kb)),
+            ratio(
+                ours.peak_kb.unwrap_or(0) as f64,
+                hugo.peak_kb.unwrap_or(0) as f64,
+            ),
+        ],
+    ];
+    let mut files = (hugo_files, hugo_bytes, "Hugo");
+    let mut first_search = None;
+    if which.contains(&Peer::Pagefind) {
+        let pagefind = timed(
+            "npx".as_ref(),
+            &[
+                "--no-install".as_ref(),
+                "pagefind".as_ref(),
+                "--site".as_ref(),
+                hugo_public.as_os_str(),
+            ],
+            Some(&tools),
+        )?;
+        let (index_files, index_bytes) = folder_bytes(&hugo_public.join("pagefind"));
+        let (all_files, all_bytes) = folder_bytes(&hugo_public);
+        files = (all_files, all_bytes, "Hugo + Pagefind");
+        let both = hugo.wall + pagefind.wall;
+        rows.extend([
+            [
+                "search index, wall".into(),
+                "(in the build)".into(),
+                format!("Pagefind {}", seconds(pagefind.wall)),
+                "—".into(),
+            ],
+            [
+                "site with search, wall".into(),
+                seconds(ours.wall),
+                format!("Hugo + Pagefind {}", seconds(both)),
+                ratio(ours.wall.as_secs_f64(), both.as_secs_f64()),
+            ],
+            [
+                "search index, peak memory".into(),
+                megabytes(ours.peak_kb),
+                format!("Pagefind {}", megabytes(pagefind.peak_kb)),
+                ratio(
+                    ours.peak_kb.unwrap_or(0) as f64,
+                    pagefind.peak_kb.unwrap_or(0) as f64,
+                ),
+            ],
+            [
+                "search files (index and runtime)".into(),
+                format!(
+                    "{} files, {:.1} MB",
+                    ours.index_files,
+                    ours.index_bytes as f64 / 1e6
+                ),
+                format!("{index_files} files, {:.1} MB", index_bytes as f64 / 1e6),
+                format!(
+                    "{} files, {} bytes",
+                    ratio(ours.index_files as f64, index_files as f64),
+                    ratio(ours.index_bytes as f64, index_bytes as f64)
+                ),
+            ],
+        ]);
+        let (measured, _, _) = command_output(
+            Command::new("node")
+                .arg(tools.join("first-search.mjs"))
+                .arg("--ours")
+                .arg(site.join("public"))
+                .arg("--peer")
+                .arg(&hugo_public)
+                .args([
+                    "--query",
+                    "corridor",
+                    "--profile",
+                    "slow-phone",
+                    "--profile",
+                    "localhost",
+                ])
+                .current_dir(&tools),
+        )?;
+        first_search = Some(
+            serde_json::from_str::<serde_json::Value>(measured.trim())
+                .map_err(|e| format!("first-search.mjs: {e}: {measured}"))?,
+        );
+    }
+    rows.insert(
+        if which.contains(&Peer::Pagefind) {
+            6
+        } else {
+            2
+        },
+        [
+            "output".into(),
+            format!("{} files, {:.1} MB", ours.files, ours.bytes as f64 / 1e6),
+            format!(
+                "{}: {} files, {:.1} MB",
+                files.2,
+                files.0,
+                files.1 as f64 / 1e6
+            ),
+            format!(
+                "{} files, {} bytes",
+                ratio(ours.files as f64, files.0 as f64),
+                ratio(ours.bytes as f64, files.1 as f64)
+            ),
+        ],
+    );
+    if let Some(measured) = &first_search {
+        for (profile, label) in [
+            ("slow-phone", "slow phone (150 ms, 200 KB/s)"),
+            ("localhost", "localhost"),
+        ] {
+            let figure =
+                |who: &str, what: &str| measured[profile][who][what].as_f64().unwrap_or(0.0);
+            rows.push([
+                format!("first search `corridor`, gzip, {label}: on the wire"),
+                format!(
+                    "{:.0} KB in {:.0} requests",
+                    figure("ours", "bytes") / 1e3,
+                    figure("ours", "requests")
+                ),
+                format!(
+                    "Pagefind UI {:.0} KB in {:.0} requests",
+                    figure("peer", "bytes") / 1e3,
+                    figure("peer", "requests")
+                ),
+                format!(
+                    "{} bytes, {} requests",
+                    ratio(figure("ours", "bytes"), figure("peer", "bytes")),
+                    ratio(figure("ours", "requests"), figure("peer", "requests"))
+                ),
+            ]);
+            rows.push([
+                format!(
+                    "first search, {label}: page opened → first results (of which after the query)"
+                ),
+                format!(
+                    "{:.2} s ({:.2} s)",
+                    figure("ours", "firstResultsMs") / 1e3,
+                    figure("ours", "fromQueryMs") / 1e3
+                ),
+                format!(
+                    "{:.2} s ({:.2} s)",
+                    figure("peer", "firstResultsMs") / 1e3,
+                    figure("peer", "fromQueryMs") / 1e3
+                ),
+                ratio(
+                    figure("ours", "firstResultsMs"),
+                    figure("peer", "firstResultsMs"),
+                ),
+            ]);
+        }
+        for who in ["ours", "peer"] {
+            for profile in ["slow-phone", "localhost"] {
+                if let Some(problems) = measured[profile][who]["problems"].as_array() {
+                    for problem in problems {
+                        println!("Page error ({who}, {profile}): {problem}");
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    println!(
+        "### Side by side at {size} ({}; ratio = testimony ÷ peer)",
+        converted.trim()
+    );
+    println!();
+    println!("| | testimony | peer | ratio |");
+    println!("|---|---:|---:|---:|");
+    for [what, ours, peer, ratio] in rows {
+        println!("| {what} | {ours} | {peer} | {ratio} |");
+    }
     Ok(())
 }
