@@ -28,7 +28,8 @@
 //!   Zipf–Mandelbrot law, p(rank k) ∝ (k + 10)^-1.25, over a fixed shuffle of the registry: a
 //!   few schools have many testimonies (the most popular about 3% of them), most have few, and
 //!   some have none.
-//! - Status: 90% approved, 5% pending, 3% rejected, 2% withdrawn; every one not approved has
+//! - Status: 90% approved, 5% pending, 3% rejected, 2% withdrawn (erased as `testimony withdraw`
+//!   leaves a file: its id and status only); every one not approved has
 //!   moderation notes, and so do some approved ones.
 //! - Published: from 2021-03-01 to 2024-12-31, a fifth in the first six weeks after the
 //!   archive opened and the rest thinning out towards the end; ids follow that order.
@@ -256,6 +257,11 @@ fn run(options: &Options) -> Result<(), String> {
                     for (p, mut rng, status, dir) in chunk {
                         text.clear();
                         let written = write_testimony(&mut text, p, status, &mut rng, registry);
+                        if matches!(status, Status::Withdrawn) {
+                            // As `testimony withdraw` leaves it: the id and the status only.
+                            text.clear();
+                            text.push_str(&format!("---\nid: {}\nstatus: withdrawn\n---\n", p.id));
+                        }
                         let path = testimonies.join(&dir).join(format!("{}.md", p.id));
                         write_file(&path, text.as_bytes())?;
                         tally.add(&written, text.len());
