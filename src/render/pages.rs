@@ -2,6 +2,10 @@
 //!
 //! Pages are rendered in parallel (rayon) and handed to a [`Sink`] as soon as each is done, so
 //! a big archive is never held in memory as HTML.
+//!
+//! Longer than most files on purpose: one method per kind of page, side by side, so that a
+//! new kind of page is added (and reviewed against DESIGN.md §4) in one place; the paths
+//! themselves come from `routes`.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;

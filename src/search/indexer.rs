@@ -4,6 +4,9 @@
 //! of `bundle.rs`. The same input gives the same bytes: documents are added in id order by one
 //! indexing thread, and the random segment id tantivy picks is replaced by one derived from the
 //! segment's own bytes (the id only appears in file names and `meta.json`).
+//!
+//! One file on purpose: the clean build's index and serve's live index write the same
+//! documents, chunks and catalog, and keeping them together keeps their bytes alike.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -4,6 +4,9 @@
 //! conjunction by default: `bus stop` needs both words, `"bus stop"` the phrase, and
 //! `AND`, `OR`, `NOT`, `-word`, `+word` and parentheses work as readers expect. Filters are
 //! facet terms; each filter's counts are computed with the *other* filters applied.
+//!
+//! One engine in one file on purpose: parsing, filtering, counting and snippets share the
+//! searcher and the catalog, and splitting them would spread one query over several files.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
