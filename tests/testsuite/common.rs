@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::{BufRead, BufReader, Lines};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, ChildStdout, Command, Stdio};
 
 use tempfile::TempDir;
 use walkdir::WalkDir;
@@ -186,4 +187,32 @@ impl TestSite {
 /// A testimony file with the given front matter lines and body.
 pub fn testimony(front_matter: &str, body: &str) -> String {
     format!("---\n{}\n---\n{body}\n", front_matter.trim())
+}
+
+/// Starts `testimony ARGS` (a server: `serve`, `moderate`) inside `site`, reads its standard
+/// output up to the line with its address, and returns the running child, the address after
+/// `http://127.0.0.1:` (`PORT/...`, up to a space), and the rest of its output, which the caller
+/// must keep reading so that the server never blocks on a full pipe.
+pub fn start_server(
+    site: &TestSite,
+    args: &[&str],
+) -> (Child, String, Lines<BufReader<ChildStdout>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_testimony"))
+        .args(args)
+        .current_dir(&site.dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let rest = line.split("http://127.0.0.1:").nth(1)?;
+            Some(rest.split_whitespace().next()?.to_string())
+        })
+        .unwrap_or_else(|| panic!("`testimony {}` printed no address", args.join(" ")));
+    (child, address, lines)
 }

@@ -1,11 +1,11 @@
 //! `testimony moderate`: the desk answers only this machine's browser at the printed address,
 //! and each action changes only what it means to in the testimony's file.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
-use crate::common::{TestSite, testimony};
+use crate::common::{TestSite, start_server, testimony};
 
 struct Desk {
     child: Child,
@@ -37,23 +37,7 @@ impl Answer {
 }
 
 fn start(site: &TestSite) -> Desk {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_testimony"))
-        .args(["moderate", "--port", "0"])
-        .current_dir(&site.dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let rest = line.strip_prefix("Moderation desk: http://127.0.0.1:")?;
-            Some(rest.split_whitespace().next()?.to_string())
-        })
-        .expect("the desk printed its address");
+    let (child, address, lines) = start_server(site, &["moderate", "--port", "0"]);
     std::thread::spawn(move || for _ in lines.map_while(Result::ok) {});
     let (port, path) = address.split_once('/').unwrap();
     Desk {

@@ -1,14 +1,14 @@
 //! `testimony serve`: serves at the root path, rebuilds on change, shows a mistake as the page
 //! without stopping, and recovers when the file is fixed.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::common::{TestSite, testimony};
+use crate::common::{TestSite, start_server, testimony};
 
 pub struct Served {
     child: Child,
@@ -25,23 +25,12 @@ impl Drop for Served {
 }
 
 pub fn serve(site: &TestSite) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_testimony"))
-        .args(["serve", "--port", "0"])
-        .current_dir(&site.dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let port = lines
-        .by_ref()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            let rest = line.split("http://127.0.0.1:").nth(1)?;
-            rest.split('/').next()?.parse().ok()
-        })
-        .expect("serve printed its address");
+    let (child, address, lines) = start_server(site, &["serve", "--port", "0"]);
+    let port = address
+        .split('/')
+        .next()
+        .and_then(|port| port.parse().ok())
+        .expect("serve printed its port");
     // Keep reading its output, counting builds, so it never blocks on a full pipe.
     let builds = Arc::new(AtomicUsize::new(1));
     let counter = Arc::clone(&builds);
