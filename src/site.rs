@@ -147,11 +147,12 @@ pub fn check(site_dir: &std::path::Path) -> Result<Report, BuildError> {
     let loaded = content::load(site_dir, None).map_err(BuildError::Content)?;
     let theme = Theme::load(site_dir, &loaded.archive.config.theme)?;
     Renderer::new(&theme, SiteView::new(&loaded.archive))?;
-    if loaded.unerased().next().is_some() {
+    let unerased = content::testimony::is_unerased;
+    if loaded.warnings.iter().any(unerased) {
         let mut refused = Diagnostics::new();
         for diagnostic in loaded.warnings.iter() {
             let mut diagnostic = diagnostic.clone();
-            if diagnostic.message.starts_with(content::testimony::UNERASED) {
+            if unerased(&diagnostic) {
                 diagnostic.severity = crate::diagnostics::Severity::Error;
             }
             refused.push(diagnostic);

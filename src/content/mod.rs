@@ -39,16 +39,6 @@ pub struct StatusCounts {
     pub oldest_pending: Option<NaiveDate>,
 }
 
-impl Loaded {
-    /// The warnings that `check` refuses: withdrawn testimonies whose words are still in
-    /// their files.
-    pub fn unerased(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.warnings
-            .iter()
-            .filter(|warning| warning.message.starts_with(testimony::UNERASED))
-    }
-}
-
 /// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
 /// error means no archive. `base_url`, when given, replaces the one in site.yaml.
 pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {

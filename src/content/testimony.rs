@@ -111,7 +111,13 @@ pub struct TestimonyRecord {
 }
 
 /// The start of the warning about a withdrawn testimony that still holds its words.
-pub const UNERASED: &str = "this testimony is withdrawn but its file still holds its words";
+const UNERASED: &str = "this testimony is withdrawn but its file still holds its words";
+
+/// Whether `diagnostic` is the warning about a withdrawn testimony that still holds its words,
+/// which `check` refuses.
+pub fn is_unerased(diagnostic: &Diagnostic) -> bool {
+    diagnostic.message.starts_with(UNERASED)
+}
 
 impl TestimonyRecord {
     /// Checks a testimony file against the site's schools and tags; every mistake is returned.
