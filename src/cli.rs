@@ -213,11 +213,12 @@ pub fn run() -> ExitCode {
                 ..SearchRequest::default()
             };
             match search::search_output_dir(&output_dir, &request) {
-                Ok(results) => {
+                Ok(found) => {
                     let text = if json {
-                        serde_json::to_string_pretty(&results).expect("results serialize") + "\n"
+                        serde_json::to_string_pretty(&found.to_json()).expect("results serialize")
+                            + "\n"
                     } else {
-                        search::format_results_text(&results)
+                        search::format_results_text(&found)
                     };
                     print_to_stdout(&text);
                     ExitCode::SUCCESS

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use testimony::search::{
-    Manifest, SearchIndex, SearchRequest, SearchResults, build_index, build_index_with_tag_labels,
-    format_results_text, search_output_dir,
+    Manifest, SearchIndex, SearchRequest, SearchResults, SnippetPart, build_index,
+    build_index_with_tag_labels, format_results_text, search_output_dir,
 };
 
 fn files() -> &'static Vec<(String, Vec<u8>)> {
@@ -98,51 +98,83 @@ fn words_match_their_other_forms() {
     assert_eq!(ids(&query("COMMENT")), [1001, 1005]);
 }
 
-#[test]
-fn snippets_highlight_the_matched_words() {
-    let results = query("\"bus stop\"");
-    let hit = &results.results[0];
-    let marked: Vec<&str> = hit
-        .snippet_parts
+/// The text of a fixture testimony, as its page shows it.
+fn text_of(id: u64) -> String {
+    search_fixture::docs()
+        .into_iter()
+        .find(|doc| doc.id == id)
+        .expect("a fixture testimony")
+        .body_text
+}
+
+fn snippet(query: &str, id: u64) -> Vec<SnippetPart> {
+    index().snippet(query, &text_of(id)).expect("a snippet")
+}
+
+fn marked(parts: &[SnippetPart]) -> Vec<&str> {
+    parts
         .iter()
         .filter(|part| part.mark)
         .map(|part| part.text.as_str())
-        .collect();
-    assert_eq!(marked, ["bus", "stop"]);
-    assert!(
-        hit.snippet.contains("bus stop by the gates"),
-        "{}",
-        hit.snippet
-    );
-    // Stemmed matches are highlighted as written in the text.
-    let results = query("walks");
-    let hit = results.results.iter().find(|h| h.id == 1003).unwrap();
-    assert!(
-        hit.snippet_parts
-            .iter()
-            .any(|p| p.mark && p.text == "walking"),
-        "{:?}",
-        hit.snippet_parts
-    );
+        .collect()
 }
 
 #[test]
-fn results_show_what_a_result_page_needs() {
+fn snippets_highlight_the_matched_words() {
+    let parts = snippet("\"bus stop\"", 1001);
+    assert_eq!(marked(&parts), ["bus", "stop"]);
+    let text: String = parts.iter().map(|part| part.text.as_str()).collect();
+    assert!(text.contains("bus stop by the gates"), "{text}");
+    // Stemmed matches are highlighted as written in the text.
+    assert!(marked(&snippet("walks", 1003)).contains(&"walking"));
+    // Without words, or when none of them is in the text, a snippet is the text's start.
+    for query in ["", "library"] {
+        let parts = snippet(query, 1005);
+        assert!(marked(&parts).is_empty(), "{query:?}: {parts:?}");
+        assert!(
+            parts[0].text.starts_with("Comments about our bodies"),
+            "{parts:?}"
+        );
+    }
+}
+
+#[test]
+fn results_name_the_testimony_and_its_page() {
     let results = query("\"bus stop\"");
     assert_eq!(results.total, 1);
     let hit = &results.results[0];
-    assert_eq!(hit.title, "At the bus stop");
+    assert_eq!(hit.id, 1001);
     assert_eq!(hit.url, "/archive/testimonies/1001/");
-    assert_eq!(hit.published, "2021-03-28");
-    assert_eq!(hit.schools[0].name, "Northbridge Academy");
     assert!(hit.score > 0.0);
     let json = serde_json::to_value(&results).unwrap();
-    for key in ["id", "title", "url", "schools", "score", "snippet"] {
+    for key in ["id", "url", "score"] {
         assert!(json["results"][0].get(key).is_some(), "missing {key}");
     }
-    // Content warnings travel with the result.
-    let results = query("photos");
-    assert_eq!(results.results[0].content_warnings, ["image-based abuse"]);
+}
+
+#[test]
+fn the_index_holds_no_text_of_its_own() {
+    // Nothing is stored: no title, no body, no date; a result's page has them.
+    let held = index().everything_held().unwrap();
+    let stored: Vec<&str> = held.lines().filter(|line| line.starts_with('{')).collect();
+    assert!(stored.iter().all(|doc| *doc == "{}"), "{stored:?}");
+    assert!(!held.contains("bus stop by the gates"), "{held}");
+}
+
+#[test]
+fn counts_can_wait_for_the_results() {
+    let without = search(SearchRequest {
+        query: "stop".into(),
+        counts: false,
+        ..SearchRequest::default()
+    });
+    assert!(!without.counted);
+    assert_eq!(without.facets, Default::default());
+    let with = query("stop");
+    assert!(with.counted);
+    assert_eq!(ids(&without), ids(&with));
+    assert_eq!(without.total, with.total);
+    assert!(with.facets.kind.iter().any(|kind| kind.count > 0));
 }
 
 #[test]
@@ -215,12 +247,6 @@ fn an_empty_query_lists_newest_first() {
     assert_eq!(results.total, 5);
     let order: Vec<u64> = results.results.iter().map(|h| h.id).collect();
     assert_eq!(order, [1005, 1004, 1003, 1002, 1001]);
-    // The snippet is then the start of the text.
-    assert!(
-        results.results[0]
-            .snippet
-            .starts_with("Comments about our bodies")
-    );
 }
 
 #[test]
@@ -511,7 +537,21 @@ fn search_output_dir_reads_a_built_site() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
-    let results = search_output_dir(
+    // The page of testimony 1001, with the marks the theme's testimony page has.
+    let page = dir.path().join("testimonies/1001/index.html");
+    std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+    std::fs::write(
+        page,
+        format!(
+            "<article class=testimony><h1>At the bus stop</h1><dl class=facts><dd><time \
+             datetime=2021-03-28>28 March 2021</time></dd><dd class=schools><a \
+             href=/s/>Northbridge Academy</a></dd></dl><div class=testimony-body><p>{}</p>\
+             </div></article>",
+            text_of(1001)
+        ),
+    )
+    .unwrap();
+    let found = search_output_dir(
         dir.path(),
         &SearchRequest {
             query: "\"bus stop\"".into(),
@@ -520,13 +560,20 @@ fn search_output_dir_reads_a_built_site() {
         },
     )
     .unwrap();
-    assert_eq!(ids(&results), [1001]);
-    let text = format_results_text(&results);
+    assert_eq!(ids(&found.results), [1001]);
+    assert_eq!(found.shown[0].title, "At the bus stop");
+    assert_eq!(found.shown[0].published, "2021-03-28");
+    assert_eq!(found.shown[0].schools, ["Northbridge Academy"]);
+    let text = format_results_text(&found);
     assert!(
         text.contains("1 testimony found at Northbridge Academy."),
         "{text}"
     );
+    assert!(text.contains("#1001  At the bus stop"), "{text}");
     assert!(text.contains("[bus] [stop]"), "{text}");
+    let json = found.to_json();
+    assert_eq!(json["results"][0]["title"], "At the bus stop");
+    assert_eq!(json["total"], 1);
 
     let missing = search_output_dir(&dir.path().join("nowhere"), &SearchRequest::default())
         .err()

@@ -72,6 +72,8 @@ fn the_wasm_runtime_answers_queries_in_node() {
         {"type": "search", "id": 5, "request": {"query": "bus", "nonsense": true}},
         {"type": "search", "id": 6, "request": {"query": "", "school": "NBA", "year": 2020}},
         {"type": "bogus", "id": 7},
+        {"type": "snippets", "id": 8, "query": "\"bus stop\"",
+         "texts": ["We waited at the bus stop by the gates.", "Nothing here."]},
     ]);
     let out = run_worker(dir.path(), &messages);
     eprintln!(
@@ -91,9 +93,13 @@ fn the_wasm_runtime_answers_queries_in_node() {
     assert_eq!(phrase["id"], 1);
     assert_eq!(result_ids(phrase), [1001]);
     let hit = &phrase["results"]["results"][0];
-    assert_eq!(hit["title"], "At the bus stop");
     assert_eq!(hit["url"], "/archive/testimonies/1001/");
-    let marked: Vec<&str> = hit["snippet_parts"]
+    // The index holds no text: a result is its id and page.
+    assert!(hit.get("title").is_none(), "{hit}");
+
+    let snippets = &replies[7];
+    assert_eq!(snippets["type"], "snippets", "{snippets}");
+    let marked: Vec<&str> = snippets["snippets"][0]
         .as_array()
         .unwrap()
         .iter()
@@ -101,6 +107,7 @@ fn the_wasm_runtime_answers_queries_in_node() {
         .map(|part| part["text"].as_str().unwrap())
         .collect();
     assert_eq!(marked, ["bus", "stop"]);
+    assert_eq!(snippets["snippets"][1][0]["text"], "Nothing here.");
 
     let at_school = &replies[1];
     assert_eq!(result_ids(at_school), [1001]);
@@ -134,13 +141,9 @@ fn the_wasm_runtime_answers_queries_in_node() {
         assert!(call["answer"]["error"].is_string(), "{name}: {call}");
     }
 
-    // The runtime needs one thing from JS, chunks on demand, and exports the documented
-    // functions.
-    assert_eq!(
-        out["imports"],
-        json!([{"module": "env", "name": "tm_fetch", "kind": "function"}]),
-        "the runtime imports only tm_fetch"
-    );
+    // The runtime imports nothing (the worker downloads what it says it needs) and exports
+    // the documented functions.
+    assert_eq!(out["imports"], json!([]), "the runtime imports nothing");
     let exports: Vec<&str> = out["exports"]
         .as_array()
         .unwrap()
@@ -154,6 +157,7 @@ fn the_wasm_runtime_answers_queries_in_node() {
         "tm_add_chunk",
         "tm_open",
         "tm_search",
+        "tm_snippets",
         "tm_suggest_schools",
         "tm_output_ptr",
         "tm_output_len",
@@ -164,8 +168,8 @@ fn the_wasm_runtime_answers_queries_in_node() {
         );
     }
 
-    // Opening fetched the manifest, runtime, catalog and the hot chunks; what the queries
-    // needed besides came one chunk at a time. Only files under /search/, each once.
+    // Opening fetched the manifest, then the runtime, the catalog and the hot file; what the
+    // queries needed besides came in rounds. Only files under /search/, each once.
     let fetched: Vec<&str> = out["fetched"]
         .as_array()
         .unwrap()
@@ -181,8 +185,14 @@ fn the_wasm_runtime_answers_queries_in_node() {
     unique.dedup();
     assert_eq!(unique.len(), fetched.len(), "{fetched:?}");
     let at_init = out["fetched_at_init"].as_u64().unwrap() as usize;
+    assert_eq!(at_init, 4, "{fetched:?}");
+    assert!(fetched[0].ends_with("/manifest.json"), "{fetched:?}");
     assert!(
-        fetched[3..at_init].iter().all(|f| f.ends_with(".bin")),
+        fetched[1..4].iter().any(|f| f.contains("/hot.")),
+        "{fetched:?}"
+    );
+    assert!(
+        fetched[4..].iter().all(|f| f.ends_with(".bin")),
         "{fetched:?}"
     );
 }

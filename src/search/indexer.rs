@@ -23,7 +23,7 @@ use testimony_search::bundle::{
 use testimony_search::catalog::{CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel};
 use testimony_search::directory::{ChunkCache, ChunkSource};
 use testimony_search::schema::{Fields, build_schema, register_tokenizers, stemming_language};
-use testimony_search::{SearchDoc, SearchError, SearchIndex, SearchRequest};
+use testimony_search::{SearchDoc, SearchError, SearchIndex};
 
 use super::RUNTIME_WASM;
 
@@ -31,12 +31,9 @@ use super::RUNTIME_WASM;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Hex digits of SHA-256 in content-addressed file names (80 bits).
 const HASH_HEX_LEN: usize = 20;
-/// Bytes a chunk of an index file holds (see `chunk_size_for`).
+/// Bytes a chunk of an index file holds: postings, dictionary blocks and columns are read in
+/// runs, where fewer requests serve better than fewer bytes.
 const CHUNK: usize = 16 * 1024;
-const STORE_CHUNK: usize = 4 * 1024;
-/// Bytes of stored text compressed together: a result shown reads its whole block, so blocks
-/// are small (a testimony or two), which makes a page of results a few kilobytes a result.
-const DOCSTORE_BLOCK: usize = 4 * 1024;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -71,7 +68,7 @@ pub fn build_index_with_tag_labels(
         .into_iter()
         .map(|(name, bytes)| (content_hash(&bytes), name, bytes))
         .collect();
-    let catalog = build_catalog(&sorted, language, stemming, tag_labels);
+    let catalog = build_catalog(&sorted, language, stemming, tag_labels)?;
     let bundled = bundle(index_files, &catalog, &|_| false)?;
     Ok(bundled.files.into_iter().collect())
 }
@@ -119,7 +116,7 @@ fn bundle(
             name: name.clone(),
             hash: hash.clone(),
             bytes: bytes.len() as u64,
-            chunk_size: chunk_size_for(name) as u64,
+            chunk_size: CHUNK as u64,
         })
         .collect();
     let contents: Vec<Vec<u8>> = index_files.into_iter().map(|(_, _, b)| b).collect();
@@ -129,7 +126,16 @@ fn bundle(
         }
     }
     let doc_count = catalog.doc_count;
-    let hot = hot_chunks(&index, contents, catalog)?;
+    let hot = hot_chunks(&index, &contents, catalog)?;
+    let mut hot_bytes = Vec::new();
+    for chunk in &hot {
+        let size = index[chunk.file as usize].chunk_size as usize;
+        let start = chunk.chunk as usize * size;
+        let file = &contents[chunk.file as usize];
+        hot_bytes.extend_from_slice(&file[start..file.len().min(start + size)]);
+    }
+    let (hot_file, hot_len) = hashed("hot", "bin", &hot_bytes);
+    add(hot_file.clone(), &|| hot_bytes.clone());
     let manifest = Manifest {
         format: MANIFEST_FORMAT,
         runtime,
@@ -137,6 +143,8 @@ fn bundle(
         catalog: catalog_name,
         catalog_bytes: catalog_len,
         index,
+        hot_file,
+        hot_bytes: hot_len,
         hot,
         doc_count,
     };
@@ -276,7 +284,7 @@ impl LiveIndex {
         }
         let stemming = stemming_language(&self.language);
         let docs: Vec<&SearchDoc> = self.docs.values().collect();
-        let catalog = build_catalog(&docs, &self.language, stemming, &self.tag_labels);
+        let catalog = build_catalog(&docs, &self.language, stemming, &self.tag_labels)?;
         let written = &self.written;
         let bundled = bundle(index_files, &catalog, &|name| written.contains(name))?;
         self.written.extend(
@@ -300,7 +308,6 @@ impl LiveIndex {
 fn create_index(stemming: Option<&str>) -> Result<(RamDirectory, Index, Fields), SearchError> {
     let settings = IndexSettings {
         docstore_compress_dedicated_thread: false,
-        docstore_blocksize: DOCSTORE_BLOCK,
         ..IndexSettings::default()
     };
     let ram = RamDirectory::create();
@@ -328,24 +335,13 @@ fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchErro
     Ok(slice.read_bytes()?.as_slice().to_vec())
 }
 
-/// Chunk size of an index file. The document store is read a few kilobytes at a time, at
-/// random (one block per result shown), so its chunks are small; the rest is read in longer
-/// runs (postings, term dictionary blocks, columns), where fewer requests serve better.
-fn chunk_size_for(name: &str) -> usize {
-    if name.ends_with(".store") {
-        STORE_CHUNK
-    } else {
-        CHUNK
-    }
-}
-
-/// What opening the index and looking a word up reads (file footers, term dictionary indexes,
-/// the document store's skip index): the chunks a reader fetches up front, found by doing just
-/// that on the built index and noting each chunk read. Postings, columns and stored documents
-/// come later, as a query needs them.
+/// What opening the index and any query with words read (file footers, dictionary indexes,
+/// the body's field lengths, the id column): the chunks a reader fetches up front, in one
+/// file, found by doing just that on the built index and noting each chunk read. Dictionary
+/// blocks, postings and the filters' columns come later, as a query needs them.
 fn hot_chunks(
     index: &[ManifestFile],
-    contents: Vec<Vec<u8>>,
+    contents: &[Vec<u8>],
     catalog: &Catalog,
 ) -> Result<Vec<HotChunk>, SearchError> {
     struct InMemory(Vec<Vec<u8>>, Vec<usize>);
@@ -356,23 +352,15 @@ fn hot_chunks(
         }
     }
     let cache = ChunkCache::new(InMemory(
-        contents,
+        contents.to_vec(),
         index.iter().map(|f| f.chunk_size as usize).collect(),
     ));
     let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;
-    // A word no testimony has: every text field's dictionary is opened, nothing more.
-    opened.search(&SearchRequest {
-        query: "qqqqqqqqqq".into(),
-        ..SearchRequest::default()
-    })?;
+    opened.read_what_every_query_reads()?;
     Ok(cache
         .held()
         .into_iter()
-        .map(|(file, chunk)| HotChunk {
-            file,
-            chunk,
-            path: index[file as usize].chunk_file(chunk),
-        })
+        .map(|(file, chunk)| HotChunk { file, chunk })
         .collect())
 }
 
@@ -478,14 +466,9 @@ fn hyphenated(simple: &str) -> String {
 fn document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
     let mut document = TantivyDocument::default();
     document.add_u64(fields.id, doc.id);
-    document.add_text(fields.url, &doc.url);
     document.add_text(fields.title, &doc.title);
     document.add_text(fields.body, &doc.body_text);
-    document.add_text(fields.published, &doc.published);
     document.add_u64(fields.published_day, published_day(&doc.published));
-    for warning in &doc.content_warnings {
-        document.add_text(fields.content_warning, warning);
-    }
     let mut kinds = BTreeSet::new();
     let mut regions = BTreeSet::new();
     for school in &doc.schools {
@@ -517,12 +500,41 @@ fn document(fields: &Fields, doc: &SearchDoc) -> TantivyDocument {
     document
 }
 
+/// The address of a testimony's page with `{id}` for its id, which every document's `url`
+/// must follow: results are found by id, and their pages by this.
+fn testimony_url(docs: &[&SearchDoc]) -> Result<String, SearchError> {
+    let mut template: Option<String> = None;
+    for doc in docs {
+        let found = doc
+            .url
+            .strip_suffix(&format!("/{}/", doc.id))
+            .map(|prefix| format!("{prefix}/{{id}}/"));
+        match (&template, found) {
+            (_, None) => {
+                return Err(SearchError::new(format!(
+                    "testimony {}'s address {:?} does not end in its id",
+                    doc.id, doc.url
+                )));
+            }
+            (None, Some(found)) => template = Some(found),
+            (Some(known), Some(found)) if *known != found => {
+                return Err(SearchError::new(format!(
+                    "testimony {}'s address {:?} does not follow {known:?}",
+                    doc.id, doc.url
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(template.unwrap_or_default())
+}
+
 fn build_catalog(
     docs: &[&SearchDoc],
     language: &str,
     stemming: Option<&str>,
     tag_labels: &BTreeMap<String, String>,
-) -> Catalog {
+) -> Result<Catalog, SearchError> {
     let mut schools: BTreeMap<&str, CatalogSchool> = BTreeMap::new();
     let mut kinds: BTreeMap<&str, u64> = BTreeMap::new();
     let mut kind_labels: BTreeMap<&str, &str> = BTreeMap::new();
@@ -587,11 +599,12 @@ fn build_catalog(
         list.sort_by_key(|a| a.label.to_lowercase());
         list
     };
-    Catalog {
+    Ok(Catalog {
         format: CATALOG_FORMAT,
         language: language.to_owned(),
         stemming: stemming.map(str::to_owned),
         doc_count: docs.len() as u64,
+        testimony_url: testimony_url(docs)?,
         schools,
         kinds: labelled(kinds, &|kind| {
             kind_labels
@@ -614,7 +627,7 @@ fn build_catalog(
                 count,
             })
             .collect(),
-    }
+    })
 }
 
 /// "image-based-abuse" → "Image based abuse": the label of a tag nobody gave a label.

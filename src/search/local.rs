@@ -1,10 +1,17 @@
 //! `testimony search`: the browser's query code, run natively on a built site's output folder.
+//! As on the search page, what a result shows (title, date, schools, content warnings, the
+//! text its snippet is cut from) is read from the testimony's own page.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
+use scraper::{Html, Selector};
+use serde::Serialize;
+
 use testimony_search::bundle::{MANIFEST_PATH, Manifest, SEARCH_DIR};
-use testimony_search::{SearchError, SearchIndex, SearchRequest, SearchResults};
+use testimony_search::{SearchError, SearchIndex, SearchRequest, SearchResults, SnippetPart};
+
+use crate::routes;
 
 /// Opens the index a build wrote to `output_dir` (e.g. `public/`).
 pub fn open_output_dir(output_dir: &Path) -> Result<SearchIndex, SearchError> {
@@ -35,16 +42,120 @@ pub fn open_output_dir(output_dir: &Path) -> Result<SearchIndex, SearchError> {
     })
 }
 
-/// Runs one query against the index a build wrote to `output_dir`.
-pub fn search_output_dir(
-    output_dir: &Path,
-    query: &SearchRequest,
-) -> Result<SearchResults, SearchError> {
-    open_output_dir(output_dir)?.search(query)
+/// A result as `testimony search` shows it: the hit, and what its page says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShownResult {
+    pub id: u64,
+    pub url: String,
+    pub score: f32,
+    pub title: String,
+    pub published: String,
+    pub schools: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub content_warnings: Vec<String>,
+    /// The snippet as plain text.
+    pub snippet: String,
+    /// The same snippet cut into plain and matched (`mark`) pieces.
+    pub snippet_parts: Vec<SnippetPart>,
+}
+
+/// The answer to one query, with each result as its page shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Found {
+    pub results: SearchResults,
+    pub shown: Vec<ShownResult>,
+}
+
+impl Found {
+    /// The answer as one JSON object: the results, each with what its page shows.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut json = serde_json::to_value(&self.results).unwrap_or_default();
+        json["results"] = serde_json::to_value(&self.shown).unwrap_or_default();
+        json
+    }
+}
+
+/// Runs one query against the index a build wrote to `output_dir`, and reads each result's
+/// page there.
+pub fn search_output_dir(output_dir: &Path, query: &SearchRequest) -> Result<Found, SearchError> {
+    let index = open_output_dir(output_dir)?;
+    let results = index.search(query)?;
+    let shown = results
+        .results
+        .iter()
+        .map(|hit| {
+            let page = read_page(output_dir, hit.id)?;
+            let snippet_parts = index.snippet(&query.query, &page.text)?;
+            Ok(ShownResult {
+                id: hit.id,
+                url: hit.url.clone(),
+                score: hit.score,
+                title: page.title,
+                published: page.published,
+                schools: page.schools,
+                content_warnings: page.content_warnings,
+                snippet: snippet_parts
+                    .iter()
+                    .map(|part| part.text.as_str())
+                    .collect(),
+                snippet_parts,
+            })
+        })
+        .collect::<Result<_, SearchError>>()?;
+    Ok(Found { results, shown })
+}
+
+/// What a testimony's page says, as a result shows it.
+struct Page {
+    title: String,
+    published: String,
+    schools: Vec<String>,
+    content_warnings: Vec<String>,
+    text: String,
+}
+
+/// Reads testimony `id`'s page in `output_dir`, through the marks its template promises
+/// (themes/default/templates/testimony.html), as the search page does.
+fn read_page(output_dir: &Path, id: u64) -> Result<Page, SearchError> {
+    let path = output_dir.join(routes::testimony(id)).join("index.html");
+    let html = std::fs::read_to_string(&path).map_err(|error| {
+        SearchError::new(format!(
+            "the search index lists testimony {id} but its page {} cannot be read ({error}); \
+             rebuild the site",
+            path.display()
+        ))
+    })?;
+    let page = Html::parse_document(&html);
+    let texts = |selector: &str| -> Vec<String> {
+        let selector = Selector::parse(selector).expect("a valid selector");
+        page.select(&selector)
+            .map(|element| {
+                let text: String = element.text().collect();
+                text.split_whitespace().collect::<Vec<_>>().join(" ")
+            })
+            .collect()
+    };
+    let published = Selector::parse(".facts time[datetime]").expect("a valid selector");
+    Ok(Page {
+        title: texts(".testimony h1")
+            .into_iter()
+            .next()
+            .unwrap_or_default(),
+        published: page
+            .select(&published)
+            .next()
+            .and_then(|time| time.value().attr("datetime"))
+            .unwrap_or_default()
+            .to_owned(),
+        schools: texts(".facts .schools a"),
+        content_warnings: texts(".cw-notice li"),
+        text: texts(".testimony-body").join(" "),
+    })
 }
 
 /// Results as plain text for a terminal: matched words in [brackets].
-pub fn format_results_text(results: &SearchResults) -> String {
+pub fn format_results_text(found: &Found) -> String {
+    let results = &found.results;
     let mut out = String::new();
     if let Some(unknown) = &results.unknown_school {
         let _ = writeln!(out, "No school matches \"{unknown}\".");
@@ -71,15 +182,14 @@ pub fn format_results_text(results: &SearchResults) -> String {
             results.offset + shown
         ),
     };
-    for hit in &results.results {
-        let schools: Vec<&str> = hit.schools.iter().map(|s| s.name.as_str()).collect();
+    for hit in &found.shown {
         let _ = writeln!(out);
         let _ = writeln!(out, "#{}  {}", hit.id, hit.title);
         let _ = writeln!(
             out,
             "    {} · {} · {}",
             hit.published,
-            schools.join(", "),
+            hit.schools.join(", "),
             hit.url
         );
         let snippet: String = hit

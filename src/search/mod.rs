@@ -10,7 +10,7 @@ mod local;
 pub use testimony_search::*;
 
 pub use indexer::{IndexFiles, LiveIndex, build_index, build_index_with_tag_labels};
-pub use local::{format_results_text, open_output_dir, search_output_dir};
+pub use local::{Found, ShownResult, format_results_text, open_output_dir, search_output_dir};
 
 /// The search runtime, compiled for `wasm32-unknown-unknown` by `build.rs`.
 pub const RUNTIME_WASM: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/search-runtime.wasm"));

@@ -4,13 +4,11 @@
 //
 //   node tests/js/run_worker.mjs <worker.js> <output dir> '<JSON array of messages>'
 //
-// The worker sees a `self` with fetch() and a synchronous XMLHttpRequest (both serving files
-// from the output folder, like a static host), postMessage() and WebAssembly: what a browser's
-// worker scope gives it. After the
+// The worker sees a `self` with fetch() (serving files from the output folder, like a static
+// host), postMessage() and WebAssembly: what a browser's worker scope gives it. After the
 // messages, the runtime's exports are also called directly with bad input, which must give
 // error JSON, never a trap. Used by tests/search_runtime_node.rs.
 
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { register } from 'node:module';
 import path from 'node:path';
@@ -33,32 +31,10 @@ async function fakeFetch(url) {
   }
 }
 
-/* Synchronous GETs only, as the worker makes them for chunks a query needs. */
-class FakeXMLHttpRequest {
-  open(method, url, async) {
-    if (method !== 'GET' || async !== false) throw new Error('only synchronous GETs are served');
-    this.url = url;
-  }
-  send() {
-    const { pathname } = new URL(this.url);
-    fetched.push(pathname);
-    const file = path.join(outputDir, ...decodeURIComponent(pathname).split('/').filter(Boolean));
-    try {
-      const bytes = readFileSync(file);
-      this.status = 200;
-      this.response = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
-    } catch {
-      this.status = 404;
-      this.response = null;
-    }
-  }
-}
-
 const answers = [];
 let waiting = null;
 const scope = {
   fetch: fakeFetch,
-  XMLHttpRequest: FakeXMLHttpRequest,
   WebAssembly,
   location: { href: `${ORIGIN}/search/` },
   postMessage(message) {
@@ -109,7 +85,7 @@ for (const message of messages) {
 const manifest = JSON.parse(await readFile(path.join(outputDir, 'search', 'manifest.json'), 'utf8'));
 const wasmBytes = await readFile(path.join(outputDir, 'search', manifest.runtime));
 const module = await WebAssembly.compile(wasmBytes);
-const { exports } = await WebAssembly.instantiate(module, { env: { tm_fetch: () => 1 } });
+const { exports } = await WebAssembly.instantiate(module, {});
 function callRaw(name, bytes) {
   const ptr = exports.tm_alloc(bytes.length);
   new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
@@ -131,6 +107,7 @@ const robustness = {
   open_catalog_as_manifest: callRaw('tm_open', await readFile(path.join(outputDir, 'search', manifest.catalog))),
   search_invalid_utf8: callRaw('tm_search', new Uint8Array([0xff, 0xfe, 0x00])),
   suggest_bad_json: callRaw('tm_suggest_schools', enc('{"text": 3}')),
+  snippets_before_open: callRaw('tm_snippets', enc('{"query":"bus","texts":["a bus"]}')),
 };
 
 console.log(JSON.stringify({

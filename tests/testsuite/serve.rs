@@ -316,9 +316,9 @@ mod incremental {
                 };
                 let expected = search_output_dir(&full, &request).unwrap();
                 let actual = search_output_dir(served, &request).unwrap();
-                let ids = |results: &testimony::search::SearchResults| {
-                    let mut ids: Vec<(u64, String)> = results
-                        .results
+                let ids = |found: &testimony::search::Found| {
+                    let mut ids: Vec<(u64, String)> = found
+                        .shown
                         .iter()
                         .map(|hit| (hit.id, hit.title.clone()))
                         .collect();
@@ -330,6 +330,7 @@ mod incremental {
                     ids
                 };
                 assert_eq!(ids(&actual), ids(&expected), "{query:?} at {school:?}");
+                let (actual, expected) = (&actual.results, &expected.results);
                 assert_eq!(actual.total, expected.total, "{query:?} at {school:?}");
                 assert_eq!(actual.facets, expected.facets, "{query:?} at {school:?}");
             }
@@ -400,7 +401,10 @@ mod incremental {
             ..SearchRequest::default()
         };
         assert_eq!(
-            search_output_dir(&served.output, &teacher).unwrap().total,
+            search_output_dir(&served.output, &teacher)
+                .unwrap()
+                .results
+                .total,
             0
         );
 

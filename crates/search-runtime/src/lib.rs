@@ -8,80 +8,79 @@
 //!
 //! Protocol (all strings UTF-8, all JSON):
 //!
-//! 1. For each of the manifest's `hot` chunks, fetched ahead: `ptr = tm_alloc(len)`, copy the
-//!    bytes there, `tm_add_chunk(file, chunk, ptr, len)` — the runtime takes ownership.
-//! 2. `tm_open(manifest_ptr, manifest_len, catalog_ptr, catalog_len)` with the manifest's and
-//!    the catalog's bytes.
-//! 3. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
-//!    `tm_suggest_schools(request_ptr, request_len)` with `{"text": "...", "limit": 8}`.
+//! 1. `tm_open(manifest_ptr, manifest_len, catalog_ptr, catalog_len, hot_ptr, hot_len)` with the
+//!    bytes of the manifest, the catalog and the manifest's hot file (the chunks every query
+//!    reads). The runtime checks the manifest (its `format` among the rest) and answers
+//!    `doc_count`, the `catalog`, and `unfiltered`: what a search with no words and no filters
+//!    answers, which a page can show without asking.
+//! 2. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
+//!    `tm_snippets(request_ptr, request_len)` with `{"query": "...", "texts": ["...", ...]}`
+//!    (the texts of results, from their pages), answering a list of snippets, each a list of
+//!    `SnippetPart`; `tm_suggest_schools(request_ptr, request_len)` with
+//!    `{"text": "...", "limit": 8}`.
 //!
-//! The runtime imports one function, `env.tm_fetch(path_ptr, path_len, ptr, len) -> i32`: JS
-//! fetches the chunk in the static file named by the UTF-8 at `path_ptr..+path_len` (relative
-//! to the manifest, as the manifest's own file names are), synchronously (a Web Worker may),
-//! writes its `len` bytes at `ptr` and returns 0, or returns 1 when it cannot. It is called
-//! during `tm_search` the first time a query reads a chunk that is not cached yet, and must not
-//! call the runtime. The runtime names the chunk, so JS need not know how chunks are named.
+//! The runtime downloads nothing itself. When a call needs chunks of the index it does not
+//! hold, it answers status 2 and `{"need": [{"file": f, "chunk": c, "path": "<static file>"}]}`,
+//! every chunk that step of the query needs at once (see `SearchIndex`'s prefetch). The worker
+//! downloads them all in parallel, hands each over with
+//! `ptr = tm_alloc(len)`, copy, `tm_add_chunk(file, chunk, ptr, len)` (the runtime takes
+//! ownership), and calls again; a query takes a few such rounds the first time, none once its
+//! chunks are held. Paths are relative to the manifest, so JS need not know how chunks are
+//! named.
 //!
-//! `tm_open` checks the manifest (its `format` among the rest) and answers `doc_count`, the
-//! `catalog`, and `unfiltered`: what a search with no words and no filters answers, which a
-//! page can show without asking.
-//!
-//! Every call but `tm_alloc`/`tm_free` returns 0 on success and 1 on failure, and leaves its
-//! answer — the result, or `{"error": "..."}` — as JSON at `tm_output_ptr()` for
-//! `tm_output_len()` bytes, valid until the next call. Bad input gives an error, never a trap.
-//! (A trap — an out-of-memory, say — leaves the instance unusable; the worker then starts a new
-//! one.)
+//! Every call but `tm_alloc`/`tm_free` returns 0 on success, 1 on failure and 2 when it needs
+//! chunks, and leaves its answer — the result, `{"error": "..."}` or `{"need": [...]}` — as
+//! JSON at `tm_output_ptr()` for `tm_output_len()` bytes, valid until the next call. Bad input
+//! gives an error, never a trap. (A trap — an out-of-memory, say — leaves the instance
+//! unusable; the worker then starts a new one.)
 
 #![cfg(target_arch = "wasm32")]
 
 use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use testimony_search::bundle::{Manifest, ManifestFile, parse_catalog};
 use testimony_search::directory::{ChunkCache, ChunkSource};
-use testimony_search::{Catalog, SearchError, SearchIndex, SearchRequest, SearchResults};
+use testimony_search::{
+    Catalog, SearchError, SearchIndex, SearchRequest, SearchResults, SnippetPart,
+};
 
-#[link(wasm_import_module = "env")]
-unsafe extern "C" {
-    /// Writes the `len` bytes of the chunk in static file `path` at `ptr`; 0 on success.
-    fn tm_fetch(path_ptr: *const u8, path_len: usize, ptr: *mut u8, len: usize) -> i32;
-}
+/// The chunks reads asked for that the runtime does not hold, as (file, chunk).
+type Missing = Arc<Mutex<BTreeSet<(u32, u32)>>>;
 
-/// Chunks fetched by the worker through `tm_fetch`, named after the manifest's files.
-struct Worker {
-    files: Vec<ManifestFile>,
-}
+/// A chunk source that holds nothing: each chunk asked for is noted as missing and the read
+/// fails. The worker then downloads what was noted (see the protocol above).
+struct NoteMissing(Missing);
 
-impl ChunkSource for Worker {
-    fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
-        let path = self
-            .files
-            .get(file as usize)
-            .map(|f| f.chunk_file(chunk))
-            .ok_or_else(|| {
-                std::io::Error::other("the search index names a file it does not have")
-            })?;
-        let mut bytes = vec![0; len];
-        // SAFETY: `path` is readable and `bytes` is `len` writable bytes; JS writes at most
-        // `len` there and does not call back into the runtime.
-        let status = unsafe { tm_fetch(path.as_ptr(), path.len(), bytes.as_mut_ptr(), len) };
-        if status == 0 {
-            Ok(bytes)
-        } else {
-            Err(std::io::Error::other(
-                "a part of the search index could not be downloaded; check the connection and \
-                 try again",
-            ))
-        }
+impl ChunkSource for NoteMissing {
+    fn fetch(&self, file: u32, chunk: u32, _len: usize) -> std::io::Result<Vec<u8>> {
+        lock(&self.0).insert((file, chunk));
+        Err(std::io::Error::other(
+            "a part of the search index is still downloading",
+        ))
     }
+}
+
+fn lock(missing: &Missing) -> std::sync::MutexGuard<'_, BTreeSet<(u32, u32)>> {
+    missing
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The open index with what it needs to take chunks handed over later.
+struct Open {
+    index: SearchIndex,
+    files: Vec<ManifestFile>,
+    cache: Arc<ChunkCache>,
+    missing: Missing,
 }
 
 #[derive(Default)]
 struct Runtime {
-    /// Chunks given ahead of `tm_open`: (file, chunk, bytes).
-    pending: Vec<(u32, u32, Vec<u8>)>,
-    index: Option<SearchIndex>,
+    open: Option<Open>,
     output: Vec<u8>,
 }
 
@@ -104,9 +103,29 @@ struct Opened {
     unfiltered: SearchResults,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SnippetsRequest {
+    query: String,
+    texts: Vec<String>,
+}
+
 #[derive(Serialize)]
 struct ErrorAnswer<'a> {
     error: &'a str,
+}
+
+/// A chunk the worker is to download.
+#[derive(Serialize)]
+struct Needed {
+    file: u32,
+    chunk: u32,
+    path: String,
+}
+
+#[derive(Serialize)]
+struct NeedAnswer {
+    need: Vec<Needed>,
 }
 
 /// Stores an answer (or an error) as the output; returns the status code.
@@ -169,7 +188,8 @@ pub unsafe extern "C" fn tm_free(ptr: *mut u8, len: usize) {
     }
 }
 
-/// Adds one chunk fetched ahead. Takes ownership of `data` (from `tm_alloc(data_len)`, filled).
+/// Hands over a chunk the last call said it needed. Takes ownership of `data` (from
+/// `tm_alloc(data_len)`, filled).
 ///
 /// # Safety
 /// `data_ptr`/`data_len` must be one filled `tm_alloc(data_len)` allocation not used again by
@@ -188,72 +208,103 @@ pub unsafe extern "C" fn tm_add_chunk(
         unsafe { Vec::from_raw_parts(data_ptr, data_len, data_len) }
     };
     RUNTIME.with_borrow_mut(|runtime| {
-        runtime.pending.push((file, chunk, data));
-        answer(runtime, Ok(()))
+        let result = match &runtime.open {
+            None => Err(SearchError::new("the search index is not open yet")),
+            Some(open) => {
+                let expected = open.files.get(file as usize).map(|f| f.chunk_len(chunk));
+                if expected == Some(data.len()) {
+                    open.cache.insert(file, chunk, data);
+                    lock(&open.missing).remove(&(file, chunk));
+                    Ok(())
+                } else {
+                    Err(SearchError::new(
+                        "a downloaded part of the search index does not match its manifest; \
+                         reload the page",
+                    ))
+                }
+            }
+        };
+        answer(runtime, result)
     })
 }
 
-/// Opens the index the manifest describes, with the chunks added so far and the catalog.
+/// Opens the index the manifest describes, with its catalog and its hot file.
 ///
 /// # Safety
-/// `manifest_ptr..+manifest_len` and `catalog_ptr..+catalog_len` must be readable.
+/// `manifest_ptr..+manifest_len`, `catalog_ptr..+catalog_len` and `hot_ptr..+hot_len` must be
+/// readable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tm_open(
     manifest_ptr: *const u8,
     manifest_len: usize,
     catalog_ptr: *const u8,
     catalog_len: usize,
+    hot_ptr: *const u8,
+    hot_len: usize,
 ) -> i32 {
     // SAFETY: per the contract above.
-    let (manifest, catalog) = unsafe {
+    let (manifest, catalog, hot) = unsafe {
         (
             input(manifest_ptr, manifest_len),
             input(catalog_ptr, catalog_len),
+            input(hot_ptr, hot_len),
         )
     };
     RUNTIME.with_borrow_mut(|runtime| {
-        let chunks = std::mem::take(&mut runtime.pending);
+        runtime.open = None;
         let result = Manifest::parse(manifest).and_then(|manifest| {
             let catalog = parse_catalog(catalog)?;
-            let cache = ChunkCache::new(Worker {
-                files: manifest.index.clone(),
-            });
-            for (file, chunk, bytes) in chunks {
-                let expected = manifest
-                    .index
-                    .get(file as usize)
-                    .map(|f| f.chunk_len(chunk));
-                if expected != Some(bytes.len()) {
-                    return Err(SearchError::new(
-                        "a downloaded part of the search index does not match its manifest; \
-                         reload the page",
-                    ));
-                }
-                cache.insert(file, chunk, bytes);
+            let missing = Missing::default();
+            let cache = ChunkCache::new(NoteMissing(missing.clone()));
+            for (hot, bytes) in manifest.split_hot(hot)? {
+                cache.insert(hot.file, hot.chunk, bytes.to_vec());
             }
-            let index = SearchIndex::from_chunks(&manifest.index, catalog, cache)?;
+            let index = SearchIndex::from_chunks(&manifest.index, catalog, cache.clone())?;
             let opened = Opened {
                 doc_count: index.doc_count(),
                 catalog: index.catalog().clone(),
                 unfiltered: index.unfiltered_answer(),
             };
-            runtime.index = Some(index);
+            runtime.open = Some(Open {
+                index,
+                files: manifest.index,
+                cache,
+                missing,
+            });
             Ok(opened)
         });
         answer(runtime, result)
     })
 }
 
+/// Runs `run` on the open index. When its reads asked for chunks the runtime does not hold,
+/// the answer is the list of them (status 2), whatever `run` answered.
 fn with_index<T: Serialize>(
     request: &[u8],
     run: impl FnOnce(&SearchIndex, &[u8]) -> Result<T, SearchError>,
 ) -> i32 {
     RUNTIME.with_borrow_mut(|runtime| {
-        let result = match &runtime.index {
-            Some(index) => run(index, request),
-            None => Err(SearchError::new("the search index is not open yet")),
+        let Some(open) = &runtime.open else {
+            return answer(
+                runtime,
+                Err::<(), _>(SearchError::new("the search index is not open yet")),
+            );
         };
-        answer(runtime, result)
+        lock(&open.missing).clear();
+        let result = run(&open.index, request);
+        let need: Vec<Needed> = std::mem::take(&mut *lock(&open.missing))
+            .into_iter()
+            .filter_map(|(file, chunk)| {
+                let path = open.files.get(file as usize)?.chunk_file(chunk);
+                Some(Needed { file, chunk, path })
+            })
+            .collect();
+        if need.is_empty() {
+            answer(runtime, result)
+        } else {
+            answer(runtime, Ok(NeedAnswer { need }));
+            2
+        }
     })
 }
 
@@ -268,6 +319,25 @@ pub unsafe extern "C" fn tm_search(request_ptr: *const u8, request_len: usize) -
     with_index(request, |index, request| {
         let request: SearchRequest = parse_json(request, "search request")?;
         index.search(&request)
+    })
+}
+
+/// Snippets of results' texts (from their pages) for a query: `{"query": "...", "texts":
+/// [...]}` in, `[[SnippetPart]]` out, one list a text.
+///
+/// # Safety
+/// `request_ptr..+request_len` must be readable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn tm_snippets(request_ptr: *const u8, request_len: usize) -> i32 {
+    // SAFETY: per the contract above.
+    let request = unsafe { input(request_ptr, request_len) };
+    with_index(request, |index, request| {
+        let request: SnippetsRequest = parse_json(request, "snippet request")?;
+        request
+            .texts
+            .iter()
+            .map(|text| index.snippet(&request.query, text))
+            .collect::<Result<Vec<Vec<SnippetPart>>, SearchError>>()
     })
 }
 

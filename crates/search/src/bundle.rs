@@ -4,6 +4,7 @@
 //! search/manifest.json             not hashed: the only file whose name a page knows
 //! search/runtime.<hash>.wasm       the search runtime (this crate for wasm32)
 //! search/catalog.<hash>.json       school names, aliases, filter labels (see catalog.rs)
+//! search/hot.<hash>.bin            the hot chunks (below), one after another, in one file
 //! search/<hash>.<n>.bin            chunk n of a tantivy file (meta.json, <segment>.idx, .term ...)
 //! ```
 //!
@@ -12,12 +13,12 @@
 //! changes the names of files whose bytes changed. Plain GETs of whole files: no HTTP range
 //! requests, which some static hosts do not honour.
 //!
-//! A reader fetches the manifest, the runtime, the catalog and the manifest's `hot` chunks (what
-//! opening the index and counting the filters read), then each further chunk the first time a
-//! query touches it. Readers check `format` and refuse what they do not know. In the browser
-//! the runtime is that reader: the worker's JavaScript knows the manifest only as far as
-//! downloading goes (`runtime`, `catalog`, each hot chunk's `path`), and the runtime names
-//! every further chunk it asks for.
+//! A reader fetches the manifest, then the runtime, the catalog and the hot file at once (the
+//! `hot` chunks are what opening the index and any query with words read), then the further
+//! chunks a query touches, each the first time. Readers check `format` and refuse what they do
+//! not know. In the browser the runtime is that reader: the worker's JavaScript knows the
+//! manifest only as far as downloading goes (`runtime`, `catalog`, `hot_file`), and the runtime
+//! names every further chunk it asks for.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +29,7 @@ use super::catalog::Catalog;
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 /// The folder everything lives in, relative to the output root.
 pub const SEARCH_DIR: &str = "search";
-pub const MANIFEST_FORMAT: u32 = 3;
+pub const MANIFEST_FORMAT: u32 = 4;
 
 /// `search/manifest.json`. File names are relative to the manifest's folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,23 +44,23 @@ pub struct Manifest {
     pub catalog_bytes: u64,
     /// The tantivy index files; a chunk is named by its file's number here and its own.
     pub index: Vec<ManifestFile>,
-    /// Chunks to fetch before opening the index.
+    /// The file holding the `hot` chunks, one after another, e.g. "hot.1a2b3c4d5e6f7a8b9c0d.bin".
+    pub hot_file: String,
+    pub hot_bytes: u64,
+    /// The chunks in `hot_file`, in its order: fetched before the index is opened.
     pub hot: Vec<HotChunk>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
 }
 
-/// A chunk fetched before the index is opened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A chunk fetched before the index is opened, as part of the hot file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HotChunk {
     /// The number of its file in `index`.
     pub file: u32,
     /// Its number in that file.
     pub chunk: u32,
-    /// The static file holding it (`ManifestFile::chunk_file`), so that the browser need not
-    /// know how chunks are named.
-    pub path: String,
 }
 
 /// One tantivy file, cut into chunks of `chunk_size` bytes (the last may be shorter).
@@ -92,6 +93,26 @@ impl ManifestFile {
 }
 
 impl Manifest {
+    /// The hot chunks cut out of the hot file's bytes, each with its place.
+    pub fn split_hot<'a>(&self, bytes: &'a [u8]) -> Result<Vec<(HotChunk, &'a [u8])>, SearchError> {
+        if bytes.len() as u64 != self.hot_bytes {
+            return Err(SearchError::new(
+                "a downloaded part of the search index does not match its manifest; reload the \
+                 page",
+            ));
+        }
+        let mut rest = bytes;
+        let mut chunks = Vec::with_capacity(self.hot.len());
+        for hot in &self.hot {
+            // Parse checked that every hot chunk exists and that their lengths add up.
+            let len = self.index[hot.file as usize].chunk_len(hot.chunk);
+            let (chunk, after) = rest.split_at(len);
+            chunks.push((*hot, chunk));
+            rest = after;
+        }
+        Ok(chunks)
+    }
+
     pub fn parse(bytes: &[u8]) -> Result<Manifest, SearchError> {
         let manifest: Manifest = serde_json::from_slice(bytes).map_err(|error| {
             SearchError::new(format!(
@@ -106,7 +127,11 @@ impl Manifest {
                 manifest.format
             )));
         }
-        for name in [manifest.runtime.as_str(), manifest.catalog.as_str()] {
+        for name in [
+            manifest.runtime.as_str(),
+            manifest.catalog.as_str(),
+            manifest.hot_file.as_str(),
+        ] {
             if !is_plain_file_name(name) {
                 return Err(SearchError::new(format!(
                     "{MANIFEST_PATH} names a file outside the search folder: {name:?}"
@@ -127,17 +152,26 @@ impl Manifest {
                 )));
             }
         }
+        let mut hot_bytes = 0;
         for hot in &manifest.hot {
-            let known = manifest.index.get(hot.file as usize).is_some_and(|f| {
-                u64::from(hot.chunk) < f.chunk_count() && f.chunk_file(hot.chunk) == hot.path
-            });
-            if !known {
+            let file = manifest
+                .index
+                .get(hot.file as usize)
+                .filter(|f| u64::from(hot.chunk) < f.chunk_count());
+            let Some(file) = file else {
                 return Err(SearchError::new(format!(
-                    "{MANIFEST_PATH} lists a chunk that does not exist ({}, {}, {:?}); \
-                     rebuild the site",
-                    hot.file, hot.chunk, hot.path
+                    "{MANIFEST_PATH} lists a chunk that does not exist ({}, {}); rebuild the site",
+                    hot.file, hot.chunk
                 )));
-            }
+            };
+            hot_bytes += file.chunk_len(hot.chunk) as u64;
+        }
+        if hot_bytes != manifest.hot_bytes {
+            return Err(SearchError::new(format!(
+                "{MANIFEST_PATH} gives the hot file {} bytes but its chunks have {hot_bytes}; \
+                 rebuild the site",
+                manifest.hot_bytes
+            )));
         }
         Ok(manifest)
     }
@@ -172,19 +206,25 @@ pub fn parse_catalog(bytes: &[u8]) -> Result<Catalog, SearchError> {
 mod tests {
     use super::*;
 
+    fn manifest(hot: &str, hot_bytes: u64, runtime: &str) -> String {
+        format!(
+            r#"{{"format":4,"runtime":"{runtime}","runtime_bytes":1,"catalog":"c.json",
+            "catalog_bytes":1,"index":[{{"name":"meta.json","hash":"ab12","bytes":6,
+            "chunk_size":4}}],"hot_file":"hot.bin","hot_bytes":{hot_bytes},"hot":{hot},
+            "doc_count":0}}"#
+        )
+    }
+
     #[test]
     fn refuses_paths_outside_the_search_folder() {
         assert!(is_plain_file_name("0a1b.bin"));
         assert!(!is_plain_file_name("../secret"));
         assert!(!is_plain_file_name("a/b.bin"));
         assert!(!is_plain_file_name(""));
-        let manifest = br#"{"format":3,"runtime":"../x.wasm","runtime_bytes":1,
-            "catalog":"c.json","catalog_bytes":1,"index":[],"hot":[],"doc_count":0}"#;
-        assert!(Manifest::parse(manifest).is_err());
-        let manifest = br#"{"format":3,"runtime":"r.wasm","runtime_bytes":1,
-            "catalog":"c.json","catalog_bytes":1,"index":[{"name":"meta.json",
-            "hash":"../../etc","bytes":3,"chunk_size":4}],"hot":[],"doc_count":0}"#;
-        assert!(Manifest::parse(manifest).is_err());
+        assert!(Manifest::parse(manifest("[]", 0, "r.wasm").as_bytes()).is_ok());
+        assert!(Manifest::parse(manifest("[]", 0, "../x.wasm").as_bytes()).is_err());
+        let bad_hash = manifest("[]", 0, "r.wasm").replace("ab12", "../../etc");
+        assert!(Manifest::parse(bad_hash.as_bytes()).is_err());
     }
 
     #[test]
@@ -204,23 +244,28 @@ mod tests {
     }
 
     #[test]
-    fn hot_chunks_carry_the_names_their_files_give_them() {
-        let manifest = |path: &str| {
-            format!(
-                r#"{{"format":3,"runtime":"r.wasm","runtime_bytes":1,"catalog":"c.json",
-                "catalog_bytes":1,"index":[{{"name":"meta.json","hash":"ab12","bytes":3,
-                "chunk_size":4}}],"hot":[{{"file":0,"chunk":0,"path":"{path}"}}],"doc_count":0}}"#
-            )
-        };
-        assert!(Manifest::parse(manifest("ab12.0.bin").as_bytes()).is_ok());
-        assert!(Manifest::parse(manifest("../ab12.0.bin").as_bytes()).is_err());
+    fn the_hot_file_is_cut_into_the_chunks_it_lists() {
+        let hot = r#"[{"file":0,"chunk":1},{"file":0,"chunk":0}]"#;
+        let parsed = Manifest::parse(manifest(hot, 6, "r.wasm").as_bytes()).unwrap();
+        let chunks = parsed.split_hot(b"efabcd").unwrap();
+        assert_eq!(
+            chunks,
+            [
+                (HotChunk { file: 0, chunk: 1 }, &b"ef"[..]),
+                (HotChunk { file: 0, chunk: 0 }, &b"abcd"[..])
+            ]
+        );
+        assert!(parsed.split_hot(b"efabc").is_err());
+        // Lengths that do not add up, or a chunk past the end of its file, are refused.
+        assert!(Manifest::parse(manifest(hot, 5, "r.wasm").as_bytes()).is_err());
+        let past_the_end = r#"[{"file":0,"chunk":2}]"#;
+        assert!(Manifest::parse(manifest(past_the_end, 0, "r.wasm").as_bytes()).is_err());
     }
 
     #[test]
     fn refuses_unknown_formats() {
-        let manifest = br#"{"format":99,"runtime":"r.wasm","runtime_bytes":1,
-            "catalog":"c.json","catalog_bytes":1,"index":[],"hot":[],"doc_count":0}"#;
-        let error = Manifest::parse(manifest).unwrap_err();
+        let unknown = manifest("[]", 0, "r.wasm").replace(r#""format":4"#, r#""format":99"#);
+        let error = Manifest::parse(unknown.as_bytes()).unwrap_err();
         assert!(error.message().contains("rebuild the site"), "{error}");
     }
 }

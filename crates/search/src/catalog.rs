@@ -28,6 +28,9 @@ pub struct Catalog {
     pub stemming: Option<String>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
+    /// A testimony's page from the site root, with `{id}` for its id:
+    /// "/archive/testimonies/{id}/".
+    pub testimony_url: String,
     /// Schools with at least one indexed testimony, sorted by name.
     pub schools: Vec<CatalogSchool>,
     /// Labels of filter values: `value` is what the index stores, `label` what a reader sees,
@@ -38,7 +41,7 @@ pub struct Catalog {
     pub years: Vec<FacetLabel>,
 }
 
-pub const CATALOG_FORMAT: u32 = 1;
+pub const CATALOG_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogSchool {

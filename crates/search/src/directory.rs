@@ -5,8 +5,9 @@
 //! Every file is an `Arc<dyn FileHandle>`, so a file does not have to be in memory as a whole:
 //! a [`ChunkedFile`] is cut into fixed-size chunks (static files of their own, see bundle.rs)
 //! and fetches each from a [`ChunkSource`] the first time a read touches it, keeping it in a
-//! [`ChunkCache`]. In the browser the source is a synchronous request from the Web Worker;
-//! natively it reads the chunk files of `public/search/`.
+//! [`ChunkCache`]. In the browser the source notes each chunk it does not hold and fails the
+//! read; the worker downloads the chunks noted, all at once, and asks again (see the runtime
+//! crate). Natively it reads the chunk files of `public/search/`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -179,9 +180,13 @@ impl FileHandle for ChunkedFile {
                 .chunk(first)?
                 .slice(range.start - offset..range.end - offset));
         }
+        // Every chunk is asked for, even after one fails: a source that fetches on demand then
+        // learns all the chunks of a long read at once, not one a round.
+        let chunks: Vec<io::Result<OwnedBytes>> =
+            (first..=last).map(|number| self.chunk(number)).collect();
         let mut out = Vec::with_capacity(range.len());
-        for number in first..=last {
-            let chunk = self.chunk(number)?;
+        for (number, chunk) in (first..=last).zip(chunks) {
+            let chunk = chunk?;
             let offset = number * size;
             let from = range.start.max(offset) - offset;
             let to = range.end.min(offset + chunk.len()) - offset;

@@ -11,6 +11,10 @@
 //! | `fuzzy` | the one typo-tolerant matcher: edit distance, and "did you mean" |
 //! | `bundle` | `search/manifest.json`: which static file holds which index file |
 //! | `query` | [`SearchIndex`]: queries, filters with counts, snippets |
+//!
+//! The index stores no text: a result is a testimony's id and the address of its page, and
+//! what a reader sees of a result (title, date, schools, content warnings, and the text its
+//! snippet is cut from) is read from that page, which the reader's browser downloads anyway.
 
 pub mod bundle;
 pub mod catalog;
@@ -67,7 +71,7 @@ pub struct SearchDoc {
 /// A query, as the search page's worker and `testimony search` send it (JSON in the runtime).
 /// Every filter is optional; an empty `query` lists everything that passes the filters, newest
 /// first.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchRequest {
     /// Free text: words (stemmed), "phrases", AND, OR, NOT / -word, +word.
@@ -86,6 +90,26 @@ pub struct SearchRequest {
     pub limit: usize,
     /// How many results to skip (for "more results").
     pub offset: usize,
+    /// Whether to count the filters (true unless asked otherwise). Counting reads every
+    /// testimony's filter values, so the search page first asks without, shows the results,
+    /// then asks again for the counts.
+    pub counts: bool,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            query: String::new(),
+            school: None,
+            kind: None,
+            region: None,
+            tag: None,
+            year: None,
+            limit: 0,
+            offset: 0,
+            counts: true,
+        }
+    }
 }
 
 /// A school in a result or a resolved filter.
@@ -103,22 +127,15 @@ pub struct SnippetPart {
     pub mark: bool,
 }
 
-/// One matching testimony.
+/// One matching testimony: its id and the address of its page, where everything a reader
+/// sees of it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchHit {
     pub id: u64,
-    pub title: String,
+    /// The testimony's page, from the site root, e.g. "/archive/testimonies/1042/".
     pub url: String,
-    pub published: String,
-    pub schools: Vec<SchoolRef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub content_warnings: Vec<String>,
     /// BM25 score (0 when the query is empty and results are newest first).
     pub score: f32,
-    /// The snippet as plain text.
-    pub snippet: String,
-    /// The same snippet cut into plain and matched (`mark`) pieces, for highlighting.
-    pub snippet_parts: Vec<SnippetPart>,
 }
 
 /// A filter value with the number of results it would give.
@@ -156,6 +173,8 @@ pub struct SearchResults {
     pub unknown_school: Option<String>,
     /// Schools the free-text query looks like (typos tolerated), to offer as a filter.
     pub school_suggestions: Vec<SchoolMatch>,
+    /// Whether `facets` was counted (see [`SearchRequest::counts`]); when not, it is empty.
+    pub counted: bool,
     pub facets: Facets,
     /// Parts of the query that could not be understood and were ignored, in plain words.
     pub warnings: Vec<String>,

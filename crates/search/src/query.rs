@@ -12,11 +12,12 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
+use tantivy::columnar::Column;
 use tantivy::directory::FileHandle;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
     DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
@@ -29,6 +30,9 @@ use super::schema::{Fields, names, register_tokenizers};
 use super::{
     FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
 };
+
+/// What tantivy calls a document's number in its segment.
+type DocId = u32;
 
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 200;
@@ -80,14 +84,6 @@ impl Dim {
             Dim::Tag => fields.tag,
             Dim::Year => fields.year,
         }
-    }
-}
-
-/// The value of a facet with one path segment ("/northbridge-academy" → "northbridge-academy").
-fn facet_value(encoded: &str) -> String {
-    match Facet::from_encoded(encoded.as_bytes().to_vec()) {
-        Ok(facet) => facet.to_path().join("/"),
-        Err(_) => String::new(),
     }
 }
 
@@ -260,6 +256,7 @@ impl SearchIndex {
             school: None,
             unknown_school: None,
             school_suggestions: Vec::new(),
+            counted: true,
             facets: Facets {
                 school: Vec::new(),
                 kind: counts(&self.catalog.kinds),
@@ -280,6 +277,7 @@ impl SearchIndex {
         // the collector's arithmetic).
         let offset = request.offset.min(self.doc_count() as usize);
         let searcher = self.reader.searcher();
+        self.prefetch(&searcher, request);
         let mut results = SearchResults {
             query: request.query.clone(),
             total: 0,
@@ -288,21 +286,15 @@ impl SearchIndex {
             school: None,
             unknown_school: None,
             school_suggestions: Vec::new(),
+            counted: request.counts,
             facets: Facets::default(),
             warnings: Vec::new(),
         };
 
-        let text = sanitize_query(&request.query);
-        let text_query = if text.trim().is_empty() {
-            None
-        } else {
-            let (query, errors) = self.parser().parse_query_lenient(&text);
-            results.warnings = errors
-                .iter()
-                .map(|error| format!("Part of the search was not understood: {error}"))
-                .collect();
-            Some(query)
-        };
+        let text_query = self.parse(&request.query).map(|(query, warnings)| {
+            results.warnings = warnings;
+            query
+        });
         if request
             .school
             .as_deref()
@@ -320,6 +312,7 @@ impl SearchIndex {
                 }
                 None => {
                     results.unknown_school = Some(school.to_owned());
+                    results.counted = false;
                     return Ok(results);
                 }
             }
@@ -371,9 +364,11 @@ impl SearchIndex {
         let query = query_without(None);
         let mut facet_collector = MultiCollector::new();
         let mut facet_handles = Vec::new();
-        for (index, dim) in DIMS.iter().enumerate() {
-            if !selected.contains_key(&index) {
-                facet_handles.push((index, facet_collector.add_collector(facet_for(*dim))));
+        if request.counts {
+            for (index, dim) in DIMS.iter().enumerate() {
+                if !selected.contains_key(&index) {
+                    facet_handles.push((index, facet_collector.add_collector(facet_for(*dim))));
+                }
             }
         }
         let top = TopDocs::with_limit(limit).and_offset(offset);
@@ -395,98 +390,135 @@ impl SearchIndex {
                 fruit,
             )
         };
-        let mut counts: BTreeMap<usize, FacetCounts> = BTreeMap::new();
-        for (index, handle) in facet_handles {
-            counts.insert(index, handle.extract(&mut facet_fruit));
-        }
-        // One more pass per active filter, without that filter.
-        for &index in selected.keys() {
-            let fruit = searcher.search(&*query_without(Some(index)), &facet_for(DIMS[index]))?;
-            counts.insert(index, fruit);
-        }
-
         results.total = total as u64;
-        results.facets = self.facets(&counts, &selected);
-        let snippets = match &text_query {
-            Some(query) => {
-                let mut generator =
-                    SnippetGenerator::create(&searcher, &**query, self.fields.body)?;
-                generator.set_max_num_chars(SNIPPET_CHARS);
-                Some(generator)
+        if request.counts {
+            let mut counts: BTreeMap<usize, FacetCounts> = BTreeMap::new();
+            for (index, handle) in facet_handles {
+                counts.insert(index, handle.extract(&mut facet_fruit));
             }
-            None => None,
-        };
+            // One more pass per active filter, without that filter.
+            for &index in selected.keys() {
+                let fruit =
+                    searcher.search(&*query_without(Some(index)), &facet_for(DIMS[index]))?;
+                counts.insert(index, fruit);
+            }
+            results.facets = self.facets(&counts, &selected);
+        }
+        let mut ids = IdColumns::default();
         for (score, address) in hits {
-            results
-                .results
-                .push(self.hit(&searcher, address, score, snippets.as_ref())?);
+            let id = ids.id(&searcher, address)?;
+            results.results.push(SearchHit {
+                id,
+                url: self.catalog.testimony_url.replace("{id}", &id.to_string()),
+                score,
+            });
         }
         Ok(results)
     }
 
+    /// Reads what every query with words reads, whatever its words: each text field's
+    /// dictionary index and token count, the body's field lengths, and the id column. The
+    /// indexer does this on the built index to learn the chunks a reader fetches up front.
+    pub fn read_what_every_query_reads(&self) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        for segment in searcher.segment_readers() {
+            for field in self.text_fields() {
+                segment.inverted_index(field)?;
+            }
+            segment.get_fieldnorms_reader(self.fields.body)?;
+            segment.fast_fields().u64(names::ID)?;
+        }
+        Ok(())
+    }
+
+    /// Reads, ahead, what answering `request` will read, carrying on past reads that fail: a
+    /// reader whose chunks are fetched on demand (the browser's) then learns every chunk one
+    /// step of the query needs at once — the dictionary blocks of all its words, then all
+    /// their postings — instead of one chunk a round trip. Natively it only reads earlier.
+    fn prefetch(&self, searcher: &Searcher, request: &SearchRequest) {
+        let text_query = self.parse(&request.query).map(|(query, _)| query);
+        let mut terms: Vec<(Term, bool)> = Vec::new();
+        if let Some(query) = &text_query {
+            query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
+        }
+        for segment in searcher.segment_readers() {
+            let _ = segment.get_fieldnorms_reader(self.fields.body);
+            let _ = segment.fast_fields().u64(names::ID);
+            if text_query.is_none() {
+                let _ = segment.fast_fields().u64(names::PUBLISHED_DAY);
+            }
+            let infos: Vec<_> = terms
+                .iter()
+                .filter_map(|(term, positions)| {
+                    let inverted = segment.inverted_index(term.field()).ok()?;
+                    let info = inverted.get_term_info(term).ok()??;
+                    Some((inverted, info, *positions))
+                })
+                .collect();
+            for (inverted, info, positions) in infos {
+                let option = if positions {
+                    IndexRecordOption::WithFreqsAndPositions
+                } else {
+                    IndexRecordOption::WithFreqs
+                };
+                let _ = inverted.read_postings_from_terminfo(&info, option);
+            }
+        }
+    }
+
+    /// A snippet of `text` (a result's text, as its page shows it) for the free-text `query`:
+    /// the passage where the query's words are densest, the words marked, "…" where the text
+    /// was cut; the start of the text when the query has no words in it.
+    pub fn snippet(&self, query: &str, text: &str) -> Result<Vec<SnippetPart>, SearchError> {
+        let snippet = match self.parse(query) {
+            Some((query, _)) => {
+                let searcher = self.reader.searcher();
+                let mut generator = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
+                generator.set_max_num_chars(SNIPPET_CHARS);
+                Some(generator.snippet(text)).filter(|snippet| !snippet.highlighted().is_empty())
+            }
+            None => None,
+        };
+        Ok(match snippet {
+            Some(snippet) => highlighted_parts(&snippet, text),
+            None => vec![SnippetPart {
+                text: opening(text, SNIPPET_CHARS),
+                mark: false,
+            }],
+        })
+    }
+
+    /// The free-text query, with what could not be understood in plain words; `None` when
+    /// it has no words.
+    fn parse(&self, text: &str) -> Option<(Box<dyn Query>, Vec<String>)> {
+        let text = sanitize_query(text);
+        if text.trim().is_empty() {
+            return None;
+        }
+        let (query, errors) = self.parser().parse_query_lenient(&text);
+        let warnings = errors
+            .iter()
+            .map(|error| format!("Part of the search was not understood: {error}"))
+            .collect();
+        Some((query, warnings))
+    }
+
+    /// The fields free text is looked for in.
+    fn text_fields(&self) -> [Field; 3] {
+        [
+            self.fields.title,
+            self.fields.body,
+            self.fields.school_names,
+        ]
+    }
+
     fn parser(&self) -> QueryParser {
         let fields = &self.fields;
-        let mut parser = QueryParser::for_index(
-            &self.index,
-            vec![fields.title, fields.body, fields.school_names],
-        );
+        let mut parser = QueryParser::for_index(&self.index, self.text_fields().to_vec());
         parser.set_conjunction_by_default();
         parser.set_field_boost(fields.title, TITLE_BOOST);
         parser.set_field_boost(fields.school_names, SCHOOL_NAMES_BOOST);
         parser
-    }
-
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        address: DocAddress,
-        score: f32,
-        snippets: Option<&SnippetGenerator>,
-    ) -> Result<SearchHit, SearchError> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let fields = &self.fields;
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let body = text(fields.body);
-        let snippet = snippets
-            .map(|generator| generator.snippet(&body))
-            .filter(|snippet| !snippet.highlighted().is_empty());
-        let snippet_parts = match snippet {
-            Some(snippet) => highlighted_parts(&snippet, &body),
-            None => vec![SnippetPart {
-                text: opening(&body, SNIPPET_CHARS),
-                mark: false,
-            }],
-        };
-        Ok(SearchHit {
-            id: doc
-                .get_first(fields.id)
-                .and_then(|value| value.as_u64())
-                .unwrap_or_default(),
-            title: text(fields.title),
-            url: text(fields.url),
-            published: text(fields.published),
-            schools: doc
-                .get_all(fields.school)
-                .filter_map(|value| value.as_facet())
-                .map(|encoded| self.catalog.school_ref(&facet_value(encoded)))
-                .collect(),
-            content_warnings: doc
-                .get_all(fields.content_warning)
-                .filter_map(|value| value.as_str())
-                .map(str::to_owned)
-                .collect(),
-            score,
-            snippet: snippet_parts
-                .iter()
-                .map(|part| part.text.as_str())
-                .collect(),
-            snippet_parts,
-        })
     }
 
     fn facets(
@@ -564,6 +596,29 @@ impl SearchIndex {
             tag: from_labels(3, &self.catalog.tags),
             year: from_labels(4, &self.catalog.years),
         }
+    }
+}
+
+/// The id column of each segment a page of results comes from, opened once.
+#[derive(Default)]
+struct IdColumns {
+    columns: BTreeMap<u32, Column<u64>>,
+}
+
+impl IdColumns {
+    fn id(&mut self, searcher: &Searcher, address: DocAddress) -> Result<u64, SearchError> {
+        let column = match self.columns.get(&address.segment_ord) {
+            Some(column) => column,
+            None => {
+                let segment = searcher.segment_reader(address.segment_ord);
+                let column = segment.fast_fields().u64(names::ID)?;
+                self.columns.entry(address.segment_ord).or_insert(column)
+            }
+        };
+        let doc: DocId = address.doc_id;
+        column.first(doc).ok_or_else(|| {
+            SearchError::new("a testimony in the search index has no id; rebuild the site")
+        })
     }
 }
 

@@ -27,7 +27,6 @@ const MAX_TOKEN_LEN: usize = 40;
 /// Field names, in one place.
 pub mod names {
     pub const ID: &str = "id";
-    pub const URL: &str = "url";
     pub const TITLE: &str = "title";
     pub const BODY: &str = "body";
     pub const SCHOOL_NAMES: &str = "school_names";
@@ -36,9 +35,7 @@ pub mod names {
     pub const REGION: &str = "region";
     pub const TAG: &str = "tag";
     pub const YEAR: &str = "year";
-    pub const PUBLISHED: &str = "published";
     pub const PUBLISHED_DAY: &str = "published_day";
-    pub const CONTENT_WARNING: &str = "content_warning";
 }
 
 /// Site language codes with a stemmer, and the stemmer each maps to.
@@ -96,42 +93,45 @@ fn stemmer_for_code(code: &str) -> Option<Language> {
 /// The schema for an index whose text is stemmed for `stemming` (a code from
 /// [`stemming_language`], or `None`). Only the indexer builds a schema; readers get it
 /// from the index.
+///
+/// Nothing is stored: a result is its testimony's id (a column), and what a reader sees of it
+/// (title, date, schools, content warnings, the text a snippet is cut from) comes from the
+/// testimony's own page, so the index holds no second copy of any text.
 pub fn build_schema(stemming: Option<&str>) -> Schema {
     use tantivy::schema::{
-        FAST, FacetOptions, INDEXED, IndexRecordOption, STORED, TextFieldIndexing, TextOptions,
+        FAST, FacetOptions, INDEXED, IndexRecordOption, TextFieldIndexing, TextOptions,
     };
 
     let text_tokenizer = format!("{TEXT_TOKENIZER_PREFIX}{}", stemming.unwrap_or(NO_STEMMING));
     let text_indexing = TextFieldIndexing::default()
         .set_tokenizer(&text_tokenizer)
         .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let stored_text = TextOptions::default()
-        .set_indexing_options(text_indexing)
-        .set_stored();
+    // Field lengths (fieldnorms) only where length matters to the score: a body. A reader's
+    // first query reads a field's lengths whole, one byte per testimony.
+    let body = TextOptions::default().set_indexing_options(text_indexing.clone());
+    let title = TextOptions::default().set_indexing_options(text_indexing.set_fieldnorms(false));
     let names_indexing = TextFieldIndexing::default()
         .set_tokenizer(NAMES_TOKENIZER)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions)
+        .set_fieldnorms(false);
 
     let mut builder = Schema::builder();
-    builder.add_u64_field(names::ID, INDEXED | STORED);
-    builder.add_text_field(names::URL, STORED);
-    builder.add_text_field(names::TITLE, stored_text.clone());
-    builder.add_text_field(names::BODY, stored_text);
+    // Indexed, so that `testimony serve` can replace a testimony by its id.
+    builder.add_u64_field(names::ID, INDEXED | FAST);
+    builder.add_text_field(names::TITLE, title);
+    builder.add_text_field(names::BODY, body);
     builder.add_text_field(
         names::SCHOOL_NAMES,
         TextOptions::default().set_indexing_options(names_indexing),
     );
-    // Facets are indexed (for filters) and columnar (for counts); only the schools are stored,
-    // because a result shows them.
-    builder.add_facet_field(names::SCHOOL, FacetOptions::default().set_stored());
+    // Facets are indexed (for filters) and columnar (for counts).
+    builder.add_facet_field(names::SCHOOL, FacetOptions::default());
     builder.add_facet_field(names::KIND, FacetOptions::default());
     builder.add_facet_field(names::REGION, FacetOptions::default());
     builder.add_facet_field(names::TAG, FacetOptions::default());
     builder.add_facet_field(names::YEAR, FacetOptions::default());
-    builder.add_text_field(names::PUBLISHED, STORED);
     // yyyymmdd, to list results newest first when there is no query text.
     builder.add_u64_field(names::PUBLISHED_DAY, FAST);
-    builder.add_text_field(names::CONTENT_WARNING, STORED);
     builder.build()
 }
 
@@ -139,7 +139,6 @@ pub fn build_schema(stemming: Option<&str>) -> Schema {
 #[derive(Debug, Clone, Copy)]
 pub struct Fields {
     pub id: Field,
-    pub url: Field,
     pub title: Field,
     pub body: Field,
     pub school_names: Field,
@@ -148,10 +147,8 @@ pub struct Fields {
     pub region: Field,
     pub tag: Field,
     pub year: Field,
-    pub published: Field,
     /// Written by the indexer; readers sort by it through its name.
     pub published_day: Field,
-    pub content_warning: Field,
 }
 
 impl Fields {
@@ -166,7 +163,6 @@ impl Fields {
         };
         Ok(Fields {
             id: field(names::ID)?,
-            url: field(names::URL)?,
             title: field(names::TITLE)?,
             body: field(names::BODY)?,
             school_names: field(names::SCHOOL_NAMES)?,
@@ -175,9 +171,7 @@ impl Fields {
             region: field(names::REGION)?,
             tag: field(names::TAG)?,
             year: field(names::YEAR)?,
-            published: field(names::PUBLISHED)?,
             published_day: field(names::PUBLISHED_DAY)?,
-            content_warning: field(names::CONTENT_WARNING)?,
         })
     }
 }

@@ -1,4 +1,4 @@
-/* Building the search page with DOM APIs only: nothing the index holds is ever parsed as HTML. */
+/* Building the search page with DOM APIs only: nothing is ever inserted as HTML. */
 
 /* A new `tag` element with an optional class and text. */
 export function el(tag, className, text) {

@@ -1,4 +1,5 @@
-/* The filters beside the results, as the last answer counts them: the <select>s (kind, region,
+/* The filters beside the results, as the last counted answer counts them (an answer without
+ * counts, which comes first, leaves them as they were until its counts come): the <select>s (kind, region,
  * topic, year) with counts, the schools in the results (#search-school-facets), the school
  * filter in force (#search-school-chosen) and the "Looking for a school?" offer. Each school
  * shown is a button with data-slug.
@@ -82,6 +83,12 @@ export function filtersView(parts, on) {
   });
 
   return {
+    /* Marks the counts as being counted, or not. */
+    busy(counting) {
+      if (counting) panel.setAttribute('aria-busy', 'true');
+      else panel.removeAttribute('aria-busy');
+    },
+
     /* Shows the filters of `results` (SearchResults); `empty`: nothing was asked for. */
     show(results, empty) {
       if (results.school) {
@@ -90,21 +97,23 @@ export function filtersView(parts, on) {
       } else {
         chosen.hidden = true;
       }
-      clear(schoolFacetList);
-      const inResults = results.school || empty
-        ? [] : results.facets.school.slice(0, SCHOOLS_SHOWN);
-      for (const facet of inResults) {
-        const li = el('li');
-        li.appendChild(schoolButton(facet.value, facet.label, ' (' + facet.count + ')'));
-        schoolFacetList.appendChild(li);
+      if (results.counted || results.school || empty) {
+        clear(schoolFacetList);
+        const inResults = results.school || empty
+          ? [] : results.facets.school.slice(0, SCHOOLS_SHOWN);
+        for (const facet of inResults) {
+          const li = el('li');
+          li.appendChild(schoolButton(facet.value, facet.label, ' (' + facet.count + ')'));
+          schoolFacetList.appendChild(li);
+        }
+        schoolFacets.hidden = inResults.length < 2;
       }
-      schoolFacets.hidden = inResults.length < 2;
-      if (!results.unknown_school) { /* that answer has no counts: keep the last ones */
+      if (results.unknown_school) {
+        panel.open = true; /* the school box gets the words back to correct: show it */
+      } else if (results.counted) {
         for (const [key, select] of Object.entries(selects)) {
           fillSelect(select, anyLabels[key], results.facets[key]);
         }
-      } else {
-        panel.open = true; /* the school box gets the words back to correct: show it */
       }
       countActive();
 

@@ -1,12 +1,11 @@
-/* The search index's static files, downloaded from the site (see src/search/bundle.rs).
+/* The search index's static files, downloaded from the site (see crates/search/src/bundle.rs).
  *
  * search/manifest.json is the one file whose name never changes, so it is revalidated every
  * time; it names the others, which are content-addressed and cached by the browser. Of the
- * manifest this module reads only what downloading needs: `runtime` and `catalog` (file
- * names), and `hot`, the chunks opening the index reads, each {file, chunk, path}. Everything
- * else about the format (its number, how chunks are named and how long each is) belongs to the
- * runtime, which checks the manifest when it opens the index and names every further chunk it
- * asks for.
+ * manifest this module reads only what downloading needs: `runtime`, `catalog` and `hot_file`
+ * (file names). Everything else about the format (its number, how chunks are named and how
+ * long each is) belongs to the runtime, which checks the manifest when it opens the index and
+ * names every further chunk it needs.
  */
 
 const UNKNOWN_FORMAT = 'The search index has a format this page does not know. Reload the page.';
@@ -38,19 +37,6 @@ export function indexFiles(manifestUrl) {
         throw new Error('Could not download the ' + what + ' (' + response.status + ').');
       }
       return new Uint8Array(await response.arrayBuffer());
-    },
-
-    /* A chunk a query needs now: `len` bytes, or null. Synchronous, as the runtime waits for
-       it inside a call (a worker may make synchronous requests). */
-    getNow(path, len) {
-      const request = new self.XMLHttpRequest();
-      request.open('GET', url(path), false);
-      request.responseType = 'arraybuffer';
-      request.send();
-      if (request.status !== 200 || !request.response || request.response.byteLength !== len) {
-        return null;
-      }
-      return new Uint8Array(request.response);
     }
   };
 }
@@ -58,7 +44,5 @@ export function indexFiles(manifestUrl) {
 /* Whether the manifest has the fields downloading reads, in the shape read here. */
 function readable(manifest) {
   return !!manifest && typeof manifest.runtime === 'string' &&
-    typeof manifest.catalog === 'string' && Array.isArray(manifest.hot) &&
-    manifest.hot.every((chunk) => !!chunk && typeof chunk.path === 'string' &&
-      Number.isInteger(chunk.file) && Number.isInteger(chunk.chunk));
+    typeof manifest.catalog === 'string' && typeof manifest.hot_file === 'string';
 }

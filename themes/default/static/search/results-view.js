@@ -1,15 +1,11 @@
 /* The results: the list of testimonies found (<ol id="search-results"> of li.result > h2 > a,
- * p.meta, p.snippet > mark), the "Show more results" button and the status line. Matched
- * words are wrapped in <mark> elements made here; nothing is parsed as HTML.
+ * p.meta, p.snippet > mark), the "Show more results" button and the status line. Each result
+ * is what its page says (result-pages.js) with its snippet; matched words are wrapped in
+ * <mark> elements made here; nothing is inserted as HTML.
  */
 
 import { el, clear } from './dom.js';
-
-/* Only same-site paths from our own index; anything else is not made a link. */
-function safePath(url) {
-  return typeof url === 'string' && url.charAt(0) === '/' && url.charAt(1) !== '/' &&
-    url.indexOf('\\') === -1;
-}
+import { safePath } from './result-pages.js';
 
 /* "2021-03-28" → "28 March 2021", as the theme's pages show dates (month name in the page's
    language). */
@@ -35,40 +31,47 @@ function snippet(parts) {
   return p;
 }
 
-function result(hit) {
+/* One result: `hit` ({id, url}) as its page shows it (`card`, or null when the page could not
+   be read) with its snippet (`parts`). */
+function result(hit, card, parts) {
   const li = el('li', 'result card');
   const h = el('h2', 'card-title');
+  const title = (card && card.title) || 'Testimony #' + hit.id;
   if (safePath(hit.url)) {
-    const a = el('a', null, hit.title);
+    const a = el('a', null, title);
     a.href = hit.url;
     h.appendChild(a);
   } else {
-    h.textContent = hit.title;
+    h.textContent = title;
   }
   li.appendChild(h);
+  if (!card) {
+    li.appendChild(el('p', 'meta', 'This testimony could not be loaded. Open it to read it.'));
+    return li;
+  }
   const meta = el('p', 'meta');
-  const time = el('time', null, humanDate(hit.published));
-  time.setAttribute('datetime', hit.published);
+  const time = el('time', null, humanDate(card.published));
+  time.setAttribute('datetime', card.published);
   meta.appendChild(time);
-  if (hit.schools && hit.schools.length) {
+  if (card.schools.length) {
     const sep = el('span', 'sep', '·');
     sep.setAttribute('aria-hidden', 'true');
     meta.appendChild(document.createTextNode(' '));
     meta.appendChild(sep);
-    meta.appendChild(document.createTextNode(' ' + hit.schools.map((s) => s.name).join(', ')));
+    meta.appendChild(document.createTextNode(' ' + card.schools.join(', ')));
   }
   li.appendChild(meta);
-  if (hit.content_warnings && hit.content_warnings.length) {
+  if (card.warnings.length) {
     const cw = el('p', 'cw-labels');
     cw.appendChild(el('strong', null, 'Content warning:'));
-    cw.appendChild(document.createTextNode(' ' + hit.content_warnings.join(', ')));
+    cw.appendChild(document.createTextNode(' ' + card.warnings.join(', ')));
     li.appendChild(cw);
     const details = el('details', 'cw search-cw');
     details.appendChild(el('summary', null, 'Show matching text'));
-    details.appendChild(snippet(hit.snippet_parts));
+    details.appendChild(snippet(parts));
     li.appendChild(details);
   } else {
-    li.appendChild(snippet(hit.snippet_parts));
+    li.appendChild(snippet(parts));
   }
   return li;
 }
@@ -93,10 +96,13 @@ export function resultsView(list, more, status) {
     },
 
     /* Lists `results` (SearchResults), after those shown when `append`; none when nothing was
-       asked for (`empty`). */
-    show(results, append, empty) {
+       asked for (`empty`). `cards[i]` and `snippets[i]` are what result i shows. */
+    show(results, append, empty, cards, snippets) {
       if (!append) clear(list);
-      if (!empty) results.results.forEach((hit) => list.appendChild(result(hit)));
+      if (!empty) {
+        results.results.forEach((hit, i) =>
+          list.appendChild(result(hit, cards[i], snippets[i])));
+      }
       more.hidden = empty || list.children.length >= results.total;
     },
 

@@ -1,32 +1,18 @@
-/* The search runtime (WebAssembly, src/search/wasm.rs) as JavaScript calls.
+/* The search runtime (WebAssembly, crates/search-runtime) as JavaScript calls.
  *
  * Its exports are plain C functions over its memory: arguments are copied in (tm_alloc), each
- * call returns 0 or 1 and leaves its answer, or {"error": "..."}, as JSON at
- * tm_output_ptr()/tm_output_len(). Its one import, env.tm_fetch(path_ptr, path_len, ptr, len),
- * asks for a chunk a query needs now, by the chunk's file name, relative to the manifest.
+ * call returns 0, 1 or 2 and leaves its answer as JSON at tm_output_ptr()/tm_output_len():
+ * the result (0), {"error": "..."} (1), or {"need": [{file, chunk, path}]} (2), the chunks of
+ * the index the call needs and the runtime does not hold yet. It downloads nothing itself and
+ * imports nothing.
  */
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/* Starts the runtime from its bytes. `getNow(path, len)` answers tm_fetch: the chunk's bytes,
-   or null. */
-export async function startRuntime(bytes, getNow) {
-  let exports = null;
-  const env = {
-    tm_fetch(pathPtr, pathLen, ptr, len) {
-      try {
-        const path = decoder.decode(new Uint8Array(exports.memory.buffer, pathPtr, pathLen));
-        const chunk = getNow(path, len);
-        if (!chunk) return 1;
-        new Uint8Array(exports.memory.buffer, ptr, len).set(chunk);
-        return 0;
-      } catch (error) {
-        return 1;
-      }
-    }
-  };
-  exports = (await WebAssembly.instantiate(bytes, { env })).instance.exports;
+/* Starts the runtime from its bytes. */
+export async function startRuntime(bytes) {
+  const { exports } = (await WebAssembly.instantiate(bytes, {})).instance;
 
   /* Copies bytes into the runtime's memory; returns the pointer (owned by the caller). */
   function copyIn(data) {
@@ -45,7 +31,8 @@ export async function startRuntime(bytes, getNow) {
     return JSON.parse(decoder.decode(view.slice()));
   }
 
-  /* Calls `name` with the arguments copied in, and frees them; answers its output. */
+  /* Calls `name` with the arguments copied in, and frees them. Answers {need} when the call
+     needs chunks, else its answer; throws its error. */
   function callWith(name, args, failure) {
     const ptrs = args.map(copyIn);
     let status;
@@ -55,25 +42,26 @@ export async function startRuntime(bytes, getNow) {
       ptrs.forEach((ptr, i) => exports.tm_free(ptr, args[i].length));
     }
     const answer = output();
+    if (status === 2) return { need: answer.need };
     if (status !== 0) throw new Error((answer && answer.error) || failure);
-    return answer;
+    return { answer };
   }
 
   return {
-    /* Gives the runtime a chunk fetched ahead, before `open`; the bytes become its own. */
+    /* Opens the index: the runtime checks the manifest and answers what tm_open answers. */
+    open(manifestBytes, catalogBytes, hotBytes) {
+      return callWith('tm_open', [manifestBytes, catalogBytes, hotBytes],
+        'The search index could not be opened.').answer;
+    },
+
+    /* Hands over a chunk a call said it needs; the bytes become the runtime's. */
     addChunk(file, chunk, data) {
       if (exports.tm_add_chunk(file, chunk, copyIn(data), data.length) !== 0) {
         throw new Error(output().error);
       }
     },
 
-    /* Opens the index: the runtime checks the manifest and answers what tm_open answers. */
-    open(manifestBytes, catalogBytes) {
-      return callWith('tm_open', [manifestBytes, catalogBytes],
-        'The search index could not be opened.');
-    },
-
-    /* Calls an export that takes one JSON argument (`value`) and answers JSON. */
+    /* Calls an export that takes one JSON argument (`value`): {answer} or {need}. */
     call(name, value) {
       return callWith(name, [encoder.encode(JSON.stringify(value))], 'The search failed.');
     }

@@ -2,9 +2,14 @@
  *
  * The search runs in a Web Worker (worker.js) on the site's own static index. This module
  * starts it and ties the page's parts together: query-state.js (what the reader asks for),
- * worker-client.js (questions and answers), results-view.js (the results and the status line),
- * filters.js (the filters beside them) and school-box.js (the school box's suggestions). The
- * page is built with DOM APIs: nothing untrusted is ever parsed as HTML.
+ * worker-client.js (questions and answers), result-pages.js (what each result's own page
+ * says), results-view.js (the results and the status line), filters.js (the filters beside
+ * them) and school-box.js (the school box's suggestions). The page is built with DOM APIs:
+ * nothing is ever inserted as HTML.
+ *
+ * A search is asked in steps, so that the results come first: the matching testimonies (ids
+ * and addresses), then their pages (all at once) and their snippets, shown together; then the
+ * filters' counts, which read every testimony's filter values.
  *
  * The reader's words never reach the address bar or the history (the device may be shared):
  * see query-state.js.
@@ -33,6 +38,7 @@
 
 import { startingQuery, queryState } from './query-state.js';
 import { startWorker } from './worker-client.js';
+import { readResult } from './result-pages.js';
 import { resultsView } from './results-view.js';
 import { filtersView } from './filters.js';
 import { schoolBox } from './school-box.js';
@@ -106,9 +112,9 @@ function start(app) {
     search(false);
   });
 
-  function show(results, append) {
+  function show(results, append, cards, snippets) {
     const empty = query.isEmpty();
-    view.show(results, append, empty);
+    view.show(results, append, empty, cards || [], snippets || []);
     if (results.school) {
       query.school = results.school.slug;
       schoolInput.value = '';
@@ -133,18 +139,41 @@ function start(app) {
       return;
     }
     const next = append ? offset + PAGE : 0;
-    const id = worker.ask({ type: 'search', request: query.request(next, PAGE) }, (message) => {
-      if (id !== lastId) return; /* a newer search has been asked for */
+    const request = query.request(next, PAGE);
+    const failed = (message) => {
       view.busy(false);
-      if (message.type !== 'results') {
-        view.setStatus(message.message || 'The search failed.', 'error');
-        return;
-      }
-      offset = next;
-      show(message.results, append);
+      view.setStatus(message.message || 'The search failed.', 'error');
+    };
+    const id = worker.ask({ type: 'search', request: { ...request, counts: false } }, (found) => {
+      if (id !== lastId) return; /* a newer search has been asked for */
+      if (found.type !== 'results') return failed(found);
+      const { results } = found;
+      Promise.all(results.results.map((hit) => readResult(hit.url))).then((cards) => {
+        if (id !== lastId) return;
+        const texts = cards.map((card) => (card ? card.text : ''));
+        worker.ask({ type: 'snippets', query: request.query, texts }, (cut) => {
+          if (id !== lastId) return;
+          if (cut.type !== 'snippets') return failed(cut);
+          view.busy(false);
+          offset = next;
+          show(results, append, cards, cut.snippets);
+          if (!append && !results.unknown_school) count(request, id);
+        });
+      });
     });
     lastId = id;
     view.busy(true);
+  }
+
+  /* The filters' counts for `request`, once its results are shown. */
+  function count(request, id) {
+    const counting = { ...request, offset: 0, limit: 1, counts: true };
+    filters.busy(true);
+    worker.ask({ type: 'search', request: counting }, (message) => {
+      if (id !== lastId) return;
+      filters.busy(false);
+      if (message.type === 'results') filters.show(message.results, query.isEmpty());
+    });
   }
 
   function chooseSchool(slug) {

@@ -3,24 +3,33 @@
  * Started by search.js as a module worker, `new Worker(<fingerprinted URL of this file>,
  * {type: 'module'})`; its imports are same-origin files of the theme, so it works under the
  * site's CSP (worker-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self').
- * This module is the message loop; open-index.js loads the index, runtime-bridge.js talks to
- * the runtime, index-files.js downloads.
+ * This module is the message loop, and downloads the chunks of the index a call needs: the
+ * runtime answers a call it cannot finish with every chunk that step needs, which are fetched
+ * in parallel and handed over, and the call is made again (a few rounds the first time a
+ * query runs, none once its chunks are held). open-index.js loads the index,
+ * runtime-bridge.js talks to the runtime, index-files.js downloads.
  *
  * Messages in (page → worker), each may carry an `id` that the answer repeats:
  *   {type: "init", manifest: "<absolute URL of search/manifest.json>"}
- *   {type: "search", id, request: {query, school, kind, region, tag, year, limit, offset}}
+ *   {type: "search", id, request: {query, school, kind, region, tag, year, limit, offset,
+ *                                  counts}}
+ *   {type: "snippets", id, query, texts}    (the texts of results, from their pages)
  *   {type: "suggest", id, text, limit}
  * Messages out (worker → page):
  *   {type: "ready", id, doc_count, catalog, unfiltered}   (what the runtime's tm_open answers)
- *   {type: "results", id, results}          (SearchResults, see src/search/mod.rs)
+ *   {type: "results", id, results}          (SearchResults, see crates/search/src/lib.rs)
+ *   {type: "snippets", id, snippets}        ([[SnippetPart]], one list a text)
  *   {type: "suggestions", id, schools}      ([SchoolMatch])
  *   {type: "error", id, message}
  */
 
 import { openIndex } from './open-index.js';
 
+/* More rounds than any query takes: a runtime still asking after this many is stuck. */
+const MAX_ROUNDS = 12;
+
 let manifestUrl = null;
-let loading = null; /* Promise of {runtime, ready} while or once the index is loaded */
+let loading = null; /* Promise of {runtime, files, ready} while or once the index is loaded */
 
 function load() {
   if (loading) return loading;
@@ -31,10 +40,18 @@ function load() {
   return loading;
 }
 
+/* Calls the runtime's `name` with `value`, downloading what it needs between rounds. */
 async function run(name, value) {
-  const { runtime } = await load();
+  const { runtime, files } = await load();
   try {
-    return runtime.call(name, value);
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { answer, need } = runtime.call(name, value);
+      if (!need) return answer;
+      const chunks = await Promise.all(need.map(async (chunk) =>
+        ({ chunk, data: await files.get(chunk.path, 'search index') })));
+      for (const { chunk, data } of chunks) runtime.addChunk(chunk.file, chunk.chunk, data);
+    }
+    throw new Error('The search could not finish. Please try again.');
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) {
       /* The runtime trapped (out of memory?): start a fresh one next time. */
@@ -54,6 +71,13 @@ const requests = {
   search(message) {
     return run('tm_search', message.request || {})
       .then((results) => ({ type: 'results', results }));
+  },
+  snippets(message) {
+    const request = {
+      query: String(message.query || ''),
+      texts: Array.isArray(message.texts) ? message.texts.map(String) : []
+    };
+    return run('tm_snippets', request).then((snippets) => ({ type: 'snippets', snippets }));
   },
   suggest(message) {
     /* A limit of 0 leaves the number to the runtime. */
