@@ -287,6 +287,14 @@ impl LiveIndex {
         let catalog = build_catalog(&docs, &self.language, stemming, &self.tag_labels)?;
         let written = &self.written;
         let bundled = bundle(index_files, &catalog, &|name| written.contains(name))?;
+        // A file the index no longer has is deleted from the output: if the same bytes come
+        // back later (two segments can have equal files), they must be handed out again.
+        let current: BTreeSet<&str> = bundled
+            .paths
+            .iter()
+            .filter_map(|path| path.strip_prefix(&format!("{SEARCH_DIR}/")))
+            .collect();
+        self.written.retain(|name| current.contains(name.as_str()));
         self.written.extend(
             bundled
                 .files

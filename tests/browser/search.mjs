@@ -19,6 +19,19 @@ await waitForAnswer(page);
 const firstQueryMs = Date.now() - started;
 const firstLinks = await links();
 const firstStatus = await status();
+// What the first result shows, read from its testimony's page: title, date and school, and
+// the snippet with the matched words marked.
+const firstResult = await page.$eval('#search-results li.result', (li) => ({
+  title: li.querySelector('h2').textContent,
+  meta: li.querySelector('p.meta').textContent,
+  datetime: li.querySelector('p.meta time').getAttribute('datetime'),
+  marks: Array.from(li.querySelectorAll('p.snippet mark'), (m) => m.textContent),
+  snippet: (li.querySelector('p.snippet') || {}).textContent || '',
+}));
+// The filters' counts come after the results.
+await page.waitForFunction(() => !document.getElementById('search-filters').hasAttribute('aria-busy'),
+  null, { timeout: 10000 }).catch(() => null);
+const kindOptions = await page.$$eval('#search-kind option', (os) => os.map((o) => o.textContent));
 const firstBytes = downloaded.bytes;
 const historyLength = await page.evaluate(() => history.length);
 
@@ -47,7 +60,7 @@ const fromHome = { url: page.url(), links: await links(),
 
 console.log(JSON.stringify({
   fromHome,
-  firstLinks, secondLinks, firstStatus, secondStatus, urlAfter, url,
+  firstLinks, firstResult, kindOptions, secondLinks, firstStatus, secondStatus, urlAfter, url,
   historyBefore: historyLength, historyAfter, problems, firstQueryMs, secondQueryMs,
   firstBytes, totalBytes: downloaded.bytes, noscript,
 }));

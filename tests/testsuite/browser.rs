@@ -166,6 +166,31 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
         ["/testimonies/1003/", "/testimonies/1024/"]
     );
     assert_eq!(browser_links("firstLinks"), cli_links("\"bus stop\""));
+    // A result shows what its page says, as the command line does, with the words marked.
+    let run = site.run(&["search", "\"bus stop\"", "--json"]).assert_ok();
+    let cli: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let shown = &result["firstResult"];
+    assert_eq!(shown["title"], cli["results"][0]["title"], "{result}");
+    assert_eq!(
+        shown["datetime"], cli["results"][0]["published"],
+        "{result}"
+    );
+    let school = cli["results"][0]["schools"][0].as_str().unwrap();
+    assert!(shown["meta"].as_str().unwrap().contains(school), "{result}");
+    assert_eq!(
+        shown["marks"],
+        serde_json::json!(["bus", "stop"]),
+        "{result}"
+    );
+    // The filters are counted once the results are shown.
+    let kinds = result["kindOptions"].as_array().unwrap();
+    assert!(
+        kinds.len() > 1
+            && kinds[1..]
+                .iter()
+                .all(|k| k.as_str().unwrap().ends_with(')')),
+        "{result}"
+    );
     let lockers = browser_links("secondLinks");
     assert_eq!(lockers.len(), 3, "{result}");
     assert_eq!(lockers, cli_links("locker"));

@@ -69,10 +69,16 @@ fn nothing_unapproved_or_private_reaches_any_output_byte() {
     }
     assert!(!files.contains_key("testimonies/203/index.html"));
 
-    // The search index, decompressed: every stored document and every indexed term.
+    // The search index, decompressed: every stored document and every indexed term. It stores
+    // no text, so the approved testimony's words are there as terms, one a line (stemmed).
     let index = testimony::search::open_output_dir(&site.path("public")).unwrap();
     let held = index.everything_held().unwrap().to_lowercase();
-    assert!(held.contains("an approved testimony with private moderation notes"));
+    for word in ["approv", "moder", "privat"] {
+        assert!(
+            held.lines().any(|line| line.ends_with(word)),
+            "the index does not hold {word}"
+        );
+    }
     for marker in MARKERS.iter().chain(&["NOWHEREREGIONMARKER"]) {
         assert!(
             !held.contains(&marker.to_lowercase()),
