@@ -327,7 +327,7 @@ fn search_figures(public: &Path) -> Result<(), String> {
         manifest_bytes.len() as u64 + brotli(&runtime) as u64 + brotli(&catalog) as u64 + hot_bytes;
     println!(
         "Before the first query a reader fetches {} (manifest, runtime and catalog as brotli, \
-         the hot file of {} chunks, {}).",
+         the hot file of {} pieces, {}).",
         kb(before_first),
         manifest.hot.len(),
         kb(hot_bytes)
@@ -383,7 +383,6 @@ fn search_figures(public: &Path) -> Result<(), String> {
             let kind = file.name.rsplit('.').next().unwrap_or("");
             *by_kind.entry(kind).or_default() += file.chunk_len(chunk) as u64;
         }
-        read_before = read_now;
         let of_which: Vec<String> = by_kind
             .iter()
             .map(|(kind, bytes)| format!("{kind} {}", kb(*bytes)))
@@ -644,7 +643,34 @@ fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), St
             let figure =
                 |who: &str, what: &str| measured[profile][who][what].as_f64().unwrap_or(0.0);
             rows.push([
-                format!("first search `corridor`, gzip, {label}: on the wire"),
+                format!("first search `corridor`, gzip, {label}: on the wire by the first results"),
+                format!(
+                    "{:.0} KB in {:.0} requests",
+                    figure("ours", "bytesAtResults") / 1e3,
+                    figure("ours", "requestsAtResults")
+                ),
+                format!(
+                    "Pagefind UI {:.0} KB in {:.0} requests",
+                    figure("peer", "bytesAtResults") / 1e3,
+                    figure("peer", "requestsAtResults")
+                ),
+                format!(
+                    "{} bytes, {} requests",
+                    ratio(
+                        figure("ours", "bytesAtResults"),
+                        figure("peer", "bytesAtResults")
+                    ),
+                    ratio(
+                        figure("ours", "requestsAtResults"),
+                        figure("peer", "requestsAtResults")
+                    )
+                ),
+            ]);
+            rows.push([
+                format!(
+                    "first search `corridor`, gzip, {label}: on the wire once settled (ours: with \
+                     the filter counts that follow the results)"
+                ),
                 format!(
                     "{:.0} KB in {:.0} requests",
                     figure("ours", "bytes") / 1e3,

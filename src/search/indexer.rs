@@ -18,7 +18,7 @@ use tantivy::schema::Facet;
 use tantivy::{Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use testimony_search::bundle::{
-    HotChunk, MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR,
+    HotPiece, MANIFEST_FORMAT, MANIFEST_PATH, Manifest, ManifestFile, SEARCH_DIR,
 };
 use testimony_search::catalog::{CATALOG_FORMAT, Catalog, CatalogSchool, FacetLabel};
 use testimony_search::directory::{ChunkCache, ChunkSource};
@@ -126,13 +126,12 @@ fn bundle(
         }
     }
     let doc_count = catalog.doc_count;
-    let hot = hot_chunks(&index, &contents, catalog)?;
+    let hot = hot_pieces(&index, &contents, catalog)?;
     let mut hot_bytes = Vec::new();
-    for chunk in &hot {
-        let size = index[chunk.file as usize].chunk_size as usize;
-        let start = chunk.chunk as usize * size;
-        let file = &contents[chunk.file as usize];
-        hot_bytes.extend_from_slice(&file[start..file.len().min(start + size)]);
+    for piece in &hot {
+        let start = piece.start as usize;
+        hot_bytes
+            .extend_from_slice(&contents[piece.file as usize][start..start + piece.len as usize]);
     }
     let (hot_file, hot_len) = hashed("hot", "bin", &hot_bytes);
     add(hot_file.clone(), &|| hot_bytes.clone());
@@ -343,15 +342,19 @@ fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchErro
     Ok(slice.read_bytes()?.as_slice().to_vec())
 }
 
+/// Reads closer than this are fetched as one piece.
+const HOT_GAP: usize = 64;
+
 /// What opening the index and any query with words read (file footers, dictionary indexes,
-/// the body's field lengths, the id column): the chunks a reader fetches up front, in one
-/// file, found by doing just that on the built index and noting each chunk read. Dictionary
-/// blocks, postings and the filters' columns come later, as a query needs them.
-fn hot_chunks(
+/// each text field's token count, the body's field lengths, the id column): the byte ranges
+/// a reader fetches up front, in one file, found by doing just that on the built index and
+/// noting each read. Dictionary blocks, postings and the filters' columns come later, as a
+/// query needs them.
+fn hot_pieces(
     index: &[ManifestFile],
     contents: &[Vec<u8>],
     catalog: &Catalog,
-) -> Result<Vec<HotChunk>, SearchError> {
+) -> Result<Vec<HotPiece>, SearchError> {
     struct InMemory(Vec<Vec<u8>>, Vec<usize>);
     impl ChunkSource for InMemory {
         fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
@@ -359,16 +362,30 @@ fn hot_chunks(
             Ok(self.0[file as usize][start..start + len].to_vec())
         }
     }
-    let cache = ChunkCache::new(InMemory(
+    let cache = ChunkCache::recording(InMemory(
         contents.to_vec(),
         index.iter().map(|f| f.chunk_size as usize).collect(),
     ));
     let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;
     opened.read_what_every_query_reads()?;
-    Ok(cache
-        .held()
+    let mut reads = cache.reads();
+    reads.sort_by_key(|(file, range)| (*file, range.start, range.end));
+    let mut pieces: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
+    for (file, range) in reads {
+        match pieces.last_mut() {
+            Some((last_file, last)) if *last_file == file && range.start <= last.end + HOT_GAP => {
+                last.end = last.end.max(range.end);
+            }
+            _ => pieces.push((file, range)),
+        }
+    }
+    Ok(pieces
         .into_iter()
-        .map(|(file, chunk)| HotChunk { file, chunk })
+        .map(|(file, range)| HotPiece {
+            file,
+            start: range.start as u64,
+            len: range.len() as u64,
+        })
         .collect())
 }
 

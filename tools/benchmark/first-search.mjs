@@ -148,11 +148,16 @@ async function firstSearch(browser, root, site, profile, query) {
   await box.press('Enter');
   await page.waitForFunction(site.answered, null, { timeout: 180000, polling: 20 });
   const answered = Date.now();
+  // What had been asked for by the time the results showed; what follows them (our filter
+  // counts) is in the settled figures below.
+  const atResults = { bytes: server.counter.bytes, requests: server.counter.requests };
   // Let responses already under way finish, so that what the first search fetched is counted.
   await page.waitForTimeout(profile.delayMs + 1000);
   const figures = {
     bytes: server.counter.bytes,
     requests: server.counter.requests,
+    bytesAtResults: atResults.bytes,
+    requestsAtResults: atResults.requests,
     firstResultsMs: answered - opened,
     fromQueryMs: answered - submitted,
     problems,

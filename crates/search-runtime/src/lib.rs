@@ -9,8 +9,8 @@
 //! Protocol (all strings UTF-8, all JSON):
 //!
 //! 1. `tm_open(manifest_ptr, manifest_len, catalog_ptr, catalog_len, hot_ptr, hot_len)` with the
-//!    bytes of the manifest, the catalog and the manifest's hot file (the chunks every query
-//!    reads). The runtime checks the manifest (its `format` among the rest) and answers
+//!    bytes of the manifest, the catalog and the manifest's hot file (the bytes opening the
+//!    index and every query read). The runtime checks the manifest (its `format` among the rest) and answers
 //!    `doc_count`, the `catalog`, and `unfiltered`: what a search with no words and no filters
 //!    answers, which a page can show without asking.
 //! 2. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
@@ -257,7 +257,7 @@ pub unsafe extern "C" fn tm_open(
             let missing = Missing::default();
             let cache = ChunkCache::new(NoteMissing(missing.clone()));
             for (hot, bytes) in manifest.split_hot(hot)? {
-                cache.insert(hot.file, hot.chunk, bytes.to_vec());
+                cache.insert_piece(hot.file, hot.start as usize, bytes.to_vec());
             }
             let index = SearchIndex::from_chunks(&manifest.index, catalog, cache.clone())?;
             let opened = Opened {

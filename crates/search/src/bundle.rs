@@ -4,7 +4,7 @@
 //! search/manifest.json             not hashed: the only file whose name a page knows
 //! search/runtime.<hash>.wasm       the search runtime (this crate for wasm32)
 //! search/catalog.<hash>.json       school names, aliases, filter labels (see catalog.rs)
-//! search/hot.<hash>.bin            the hot chunks (below), one after another, in one file
+//! search/hot.<hash>.bin            the hot pieces (below), one after another, in one file
 //! search/<hash>.<n>.bin            chunk n of a tantivy file (meta.json, <segment>.idx, .term ...)
 //! ```
 //!
@@ -14,7 +14,8 @@
 //! requests, which some static hosts do not honour.
 //!
 //! A reader fetches the manifest, then the runtime, the catalog and the hot file at once (the
-//! `hot` chunks are what opening the index and any query with words read), then the further
+//! `hot` pieces are the byte ranges opening the index and any query with words read), then the
+//! further
 //! chunks a query touches, each the first time. Readers check `format` and refuse what they do
 //! not know. In the browser the runtime is that reader: the worker's JavaScript knows the
 //! manifest only as far as downloading goes (`runtime`, `catalog`, `hot_file`), and the runtime
@@ -44,23 +45,24 @@ pub struct Manifest {
     pub catalog_bytes: u64,
     /// The tantivy index files; a chunk is named by its file's number here and its own.
     pub index: Vec<ManifestFile>,
-    /// The file holding the `hot` chunks, one after another, e.g. "hot.1a2b3c4d5e6f7a8b9c0d.bin".
+    /// The file holding the `hot` pieces, one after another, e.g. "hot.1a2b3c4d5e6f7a8b9c0d.bin".
     pub hot_file: String,
     pub hot_bytes: u64,
-    /// The chunks in `hot_file`, in its order: fetched before the index is opened.
-    pub hot: Vec<HotChunk>,
+    /// The pieces in `hot_file`, in its order: fetched before the index is opened.
+    pub hot: Vec<HotPiece>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
 }
 
-/// A chunk fetched before the index is opened, as part of the hot file.
+/// Bytes of an index file fetched before the index is opened, as part of the hot file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct HotChunk {
+pub struct HotPiece {
     /// The number of its file in `index`.
     pub file: u32,
-    /// Its number in that file.
-    pub chunk: u32,
+    /// Where in that file it starts.
+    pub start: u64,
+    pub len: u64,
 }
 
 /// One tantivy file, cut into chunks of `chunk_size` bytes (the last may be shorter).
@@ -93,8 +95,8 @@ impl ManifestFile {
 }
 
 impl Manifest {
-    /// The hot chunks cut out of the hot file's bytes, each with its place.
-    pub fn split_hot<'a>(&self, bytes: &'a [u8]) -> Result<Vec<(HotChunk, &'a [u8])>, SearchError> {
+    /// The hot pieces cut out of the hot file's bytes.
+    pub fn split_hot<'a>(&self, bytes: &'a [u8]) -> Result<Vec<(HotPiece, &'a [u8])>, SearchError> {
         if bytes.len() as u64 != self.hot_bytes {
             return Err(SearchError::new(
                 "a downloaded part of the search index does not match its manifest; reload the \
@@ -102,15 +104,14 @@ impl Manifest {
             ));
         }
         let mut rest = bytes;
-        let mut chunks = Vec::with_capacity(self.hot.len());
+        let mut pieces = Vec::with_capacity(self.hot.len());
         for hot in &self.hot {
-            // Parse checked that every hot chunk exists and that their lengths add up.
-            let len = self.index[hot.file as usize].chunk_len(hot.chunk);
-            let (chunk, after) = rest.split_at(len);
-            chunks.push((*hot, chunk));
+            // Parse checked that the lengths add up to the file's.
+            let (piece, after) = rest.split_at(hot.len as usize);
+            pieces.push((*hot, piece));
             rest = after;
         }
-        Ok(chunks)
+        Ok(pieces)
     }
 
     pub fn parse(bytes: &[u8]) -> Result<Manifest, SearchError> {
@@ -152,19 +153,21 @@ impl Manifest {
                 )));
             }
         }
-        let mut hot_bytes = 0;
+        let mut hot_bytes: u64 = 0;
         for hot in &manifest.hot {
-            let file = manifest
-                .index
-                .get(hot.file as usize)
-                .filter(|f| u64::from(hot.chunk) < f.chunk_count());
-            let Some(file) = file else {
+            let inside = manifest.index.get(hot.file as usize).is_some_and(|f| {
+                hot.start
+                    .checked_add(hot.len)
+                    .is_some_and(|end| end <= f.bytes)
+            });
+            if !inside {
                 return Err(SearchError::new(format!(
-                    "{MANIFEST_PATH} lists a chunk that does not exist ({}, {}); rebuild the site",
-                    hot.file, hot.chunk
+                    "{MANIFEST_PATH} lists bytes past the end of an index file ({}, {}, {}); \
+                     rebuild the site",
+                    hot.file, hot.start, hot.len
                 )));
-            };
-            hot_bytes += file.chunk_len(hot.chunk) as u64;
+            }
+            hot_bytes = hot_bytes.saturating_add(hot.len);
         }
         if hot_bytes != manifest.hot_bytes {
             return Err(SearchError::new(format!(
@@ -244,22 +247,24 @@ mod tests {
     }
 
     #[test]
-    fn the_hot_file_is_cut_into_the_chunks_it_lists() {
-        let hot = r#"[{"file":0,"chunk":1},{"file":0,"chunk":0}]"#;
-        let parsed = Manifest::parse(manifest(hot, 6, "r.wasm").as_bytes()).unwrap();
-        let chunks = parsed.split_hot(b"efabcd").unwrap();
+    fn the_hot_file_is_cut_into_the_pieces_it_lists() {
+        let hot = r#"[{"file":0,"start":4,"len":2},{"file":0,"start":0,"len":3}]"#;
+        let parsed = Manifest::parse(manifest(hot, 5, "r.wasm").as_bytes()).unwrap();
+        let pieces = parsed.split_hot(b"efabc").unwrap();
+        let piece = |start, len| HotPiece {
+            file: 0,
+            start,
+            len,
+        };
         assert_eq!(
-            chunks,
-            [
-                (HotChunk { file: 0, chunk: 1 }, &b"ef"[..]),
-                (HotChunk { file: 0, chunk: 0 }, &b"abcd"[..])
-            ]
+            pieces,
+            [(piece(4, 2), &b"ef"[..]), (piece(0, 3), &b"abc"[..])]
         );
-        assert!(parsed.split_hot(b"efabc").is_err());
-        // Lengths that do not add up, or a chunk past the end of its file, are refused.
-        assert!(Manifest::parse(manifest(hot, 5, "r.wasm").as_bytes()).is_err());
-        let past_the_end = r#"[{"file":0,"chunk":2}]"#;
-        assert!(Manifest::parse(manifest(past_the_end, 0, "r.wasm").as_bytes()).is_err());
+        assert!(parsed.split_hot(b"efab").is_err());
+        // Lengths that do not add up, or bytes past the end of their file, are refused.
+        assert!(Manifest::parse(manifest(hot, 6, "r.wasm").as_bytes()).is_err());
+        let past_the_end = r#"[{"file":0,"start":5,"len":2}]"#;
+        assert!(Manifest::parse(manifest(past_the_end, 2, "r.wasm").as_bytes()).is_err());
     }
 
     #[test]

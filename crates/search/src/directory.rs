@@ -63,25 +63,61 @@ pub trait ChunkSource: Send + Sync + 'static {
     fn fetch(&self, file: u32, chunk: u32, len: usize) -> io::Result<Vec<u8>>;
 }
 
-/// The chunks fetched (or given) so far, shared by every file of an index.
+/// The chunks fetched (or given) so far, shared by every file of an index, and the pieces of
+/// files given ahead (the hot file's): a read that lies inside a piece needs no chunk.
 pub struct ChunkCache {
     source: Box<dyn ChunkSource>,
     chunks: Mutex<HashMap<(u32, u32), OwnedBytes>>,
+    /// By file: (offset in the file, bytes).
+    pieces: Mutex<HashMap<u32, Vec<(usize, OwnedBytes)>>>,
+    /// Every read, by file and range, when recording (see [`ChunkCache::recording`]).
+    reads: Option<Mutex<Vec<(u32, Range<usize>)>>>,
     fetched_bytes: AtomicU64,
 }
 
 impl ChunkCache {
     pub fn new(source: impl ChunkSource) -> Arc<ChunkCache> {
+        ChunkCache::with_reads(source, None)
+    }
+
+    /// A cache that also notes every read made through it (see [`ChunkCache::reads`]): how
+    /// the indexer learns which bytes opening the index reads.
+    pub fn recording(source: impl ChunkSource) -> Arc<ChunkCache> {
+        ChunkCache::with_reads(source, Some(Mutex::new(Vec::new())))
+    }
+
+    fn with_reads(
+        source: impl ChunkSource,
+        reads: Option<Mutex<Vec<(u32, Range<usize>)>>>,
+    ) -> Arc<ChunkCache> {
         Arc::new(ChunkCache {
             source: Box::new(source),
             chunks: Mutex::new(HashMap::new()),
+            pieces: Mutex::new(HashMap::new()),
+            reads,
             fetched_bytes: AtomicU64::new(0),
         })
     }
 
-    /// Puts a chunk fetched ahead of need (the manifest's hot chunks) in the cache.
+    /// Every read so far, as (file, byte range), when recording; else none.
+    pub fn reads(&self) -> Vec<(u32, Range<usize>)> {
+        self.reads
+            .as_ref()
+            .map(|reads| lock(reads).clone())
+            .unwrap_or_default()
+    }
+
+    /// Puts a chunk fetched ahead of need in the cache.
     pub fn insert(&self, file: u32, chunk: u32, bytes: Vec<u8>) {
-        self.lock().insert((file, chunk), OwnedBytes::new(bytes));
+        lock(&self.chunks).insert((file, chunk), OwnedBytes::new(bytes));
+    }
+
+    /// Puts the bytes of `file` from `offset` on, given ahead (a piece of the hot file).
+    pub fn insert_piece(&self, file: u32, offset: usize, bytes: Vec<u8>) {
+        lock(&self.pieces)
+            .entry(file)
+            .or_default()
+            .push((offset, OwnedBytes::new(bytes)));
     }
 
     /// Bytes fetched from the source so far (not counting inserted chunks).
@@ -91,18 +127,26 @@ impl ChunkCache {
 
     /// Every chunk held: each one a read has needed so far, and those given ahead.
     pub fn held(&self) -> BTreeSet<(u32, u32)> {
-        self.lock().keys().copied().collect()
+        lock(&self.chunks).keys().copied().collect()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(u32, u32), OwnedBytes>> {
-        // A panic while holding the lock leaves the map whole: keep using it.
-        self.chunks
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    /// The bytes of `range` of `file` when a piece given ahead holds all of them.
+    fn from_pieces(&self, file: u32, range: &Range<usize>) -> Option<OwnedBytes> {
+        let pieces = lock(&self.pieces);
+        pieces.get(&file)?.iter().find_map(|(offset, bytes)| {
+            (range.start >= *offset && range.end <= offset + bytes.len())
+                .then(|| bytes.slice(range.start - offset..range.end - offset))
+        })
+    }
+
+    fn note_read(&self, file: u32, range: &Range<usize>) {
+        if let Some(reads) = &self.reads {
+            lock(reads).push((file, range.clone()));
+        }
     }
 
     fn get(&self, file: u32, chunk: u32, len: usize) -> io::Result<OwnedBytes> {
-        if let Some(bytes) = self.lock().get(&(file, chunk)) {
+        if let Some(bytes) = lock(&self.chunks).get(&(file, chunk)) {
             return Ok(bytes.clone());
         }
         let bytes = self.source.fetch(file, chunk, len)?;
@@ -117,9 +161,17 @@ impl ChunkCache {
         }
         self.fetched_bytes.fetch_add(len as u64, Ordering::Relaxed);
         let bytes = OwnedBytes::new(bytes);
-        self.lock().insert((file, chunk), bytes.clone());
+        lock(&self.chunks).insert((file, chunk), bytes.clone());
         Ok(bytes)
     }
+}
+
+/// A lock whose holder panicked still guards whole data (every write is one insert): keep
+/// using it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// One index file of `len` bytes, cut into chunks of `chunk_size` (the last may be shorter).
@@ -171,6 +223,10 @@ impl FileHandle for ChunkedFile {
         }
         if range.is_empty() {
             return Ok(OwnedBytes::empty());
+        }
+        self.cache.note_read(self.file, &range);
+        if let Some(bytes) = self.cache.from_pieces(self.file, &range) {
+            return Ok(bytes);
         }
         let size = self.chunk_size;
         let (first, last) = (range.start / size, (range.end - 1) / size);

@@ -27,7 +27,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-pub use bundle::{HotChunk, MANIFEST_PATH, Manifest, ManifestFile};
+pub use bundle::{HotPiece, MANIFEST_PATH, Manifest, ManifestFile};
 pub use catalog::{Catalog, CatalogSchool, FacetLabel, SchoolMatch};
 pub use directory::{ChunkCache, ChunkSource, ChunkedFile, StaticDirectory};
 pub use query::SearchIndex;
