@@ -560,9 +560,25 @@ impl<'a> SiteWriter<'a> {
         Ok(())
     }
 
-    /// The search page needs no list of its own: the index's catalog carries the schools.
+    /// The search page needs no list of its own: the index's catalog carries the schools. It
+    /// preloads the search runtime, whose name only the build knows.
     fn search(&self) -> Result<(), RenderError> {
-        self.html(routes::SEARCH, "search.html", "search", "Search", None, ())
+        #[derive(Serialize)]
+        struct SearchPage {
+            search_runtime: String,
+        }
+        let runtime = format!("{}{}", routes::SEARCH, crate::search::runtime_file_name());
+        let fields = SearchPage {
+            search_runtime: self.archive.config.urls().link(&runtime),
+        };
+        self.html(
+            routes::SEARCH,
+            "search.html",
+            "search",
+            "Search",
+            None,
+            fields,
+        )
     }
 
     fn not_found(&self) -> Result<(), RenderError> {

@@ -106,7 +106,7 @@ fn bundle(
         let name = format!("{stem}.{}.{extension}", content_hash(bytes));
         (name, bytes.len() as u64)
     };
-    let (runtime, runtime_bytes) = hashed("runtime", "wasm", RUNTIME_WASM);
+    let (runtime, runtime_bytes) = (runtime_file_name(), RUNTIME_WASM.len() as u64);
     add(runtime.clone(), &|| RUNTIME_WASM.to_vec());
     let (catalog_name, catalog_len) = hashed("catalog", "json", &catalog_bytes);
     add(catalog_name.clone(), &|| catalog_bytes.clone());
@@ -387,6 +387,14 @@ fn hot_pieces(
             len: range.len() as u64,
         })
         .collect())
+}
+
+/// The runtime's file name in `search/`, e.g. "runtime.1a2b3c4d5e6f7a8b9c0d.wasm" (the search
+/// page preloads it).
+pub fn runtime_file_name() -> String {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| format!("runtime.{}.wasm", content_hash(RUNTIME_WASM)))
+        .clone()
 }
 
 fn content_hash(bytes: &[u8]) -> String {

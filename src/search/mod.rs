@@ -9,7 +9,9 @@ mod local;
 
 pub use testimony_search::*;
 
-pub use indexer::{IndexFiles, LiveIndex, build_index, build_index_with_tag_labels};
+pub use indexer::{
+    IndexFiles, LiveIndex, build_index, build_index_with_tag_labels, runtime_file_name,
+};
 pub use local::{Found, ShownResult, format_results_text, open_output_dir, search_output_dir};
 
 /// The search runtime, compiled for `wasm32-unknown-unknown` by `build.rs`.

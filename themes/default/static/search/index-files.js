@@ -41,6 +41,20 @@ export function indexFiles(manifestUrl) {
   };
 }
 
+/* What opening the index needs, downloaded at once: {manifest (bytes), runtime, catalog, hot}.
+   The search page starts this itself (the runtime and the manifest are preloaded by its
+   <head>) and hands the bytes to the worker, so nothing waits for the worker's own code. */
+export async function initialFiles(manifestUrl) {
+  const files = indexFiles(manifestUrl);
+  const { manifest, bytes } = await files.manifest();
+  const [runtime, catalog, hot] = await Promise.all([
+    files.get(manifest.runtime, 'search program'),
+    files.get(manifest.catalog, 'list of schools'),
+    files.get(manifest.hot_file, 'search index')
+  ]);
+  return { manifest: bytes, runtime, catalog, hot };
+}
+
 /* Whether the manifest has the fields downloading reads, in the shape read here. */
 function readable(manifest) {
   return !!manifest && typeof manifest.runtime === 'string' &&

@@ -38,6 +38,7 @@
 
 import { startingQuery, queryState } from './query-state.js';
 import { startWorker } from './worker-client.js';
+import { initialFiles } from './index-files.js';
 import { readResult } from './result-pages.js';
 import { resultsView } from './results-view.js';
 import { filtersView } from './filters.js';
@@ -99,7 +100,10 @@ function start(app) {
   view.busy(true);
   view.setStatus('Loading search…', 'loading');
   const manifest = new URL(app.getAttribute('data-manifest'), document.baseURI).href;
-  worker.ask({ type: 'init', manifest }, (message) => {
+  /* Downloaded here rather than by the worker, so that nothing waits for the worker's code;
+     if this fails, the worker downloads them itself (and says what went wrong). */
+  const downloads = initialFiles(manifest).catch(() => null);
+  downloads.then((files) => worker.ask({ type: 'init', manifest, files }, (message) => {
     if (message.type !== 'ready') {
       showUnavailable(message.message);
       return;
@@ -110,7 +114,7 @@ function start(app) {
     app.setAttribute('data-state', 'ready');
     view.busy(false);
     search(false);
-  });
+  }));
 
   function show(results, append, cards, snippets) {
     const empty = query.isEmpty();

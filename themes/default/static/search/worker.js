@@ -10,7 +10,8 @@
  * runtime-bridge.js talks to the runtime, index-files.js downloads.
  *
  * Messages in (page → worker), each may carry an `id` that the answer repeats:
- *   {type: "init", manifest: "<absolute URL of search/manifest.json>"}
+ *   {type: "init", manifest: "<absolute URL of search/manifest.json>", files}   (`files`, if
+ *                                  given: index-files.js's initialFiles, already downloaded)
  *   {type: "search", id, request: {query, school, kind, region, tag, year, limit, offset,
  *                                  counts}}
  *   {type: "snippets", id, query, texts}    (the texts of results, from their pages)
@@ -29,12 +30,14 @@ import { openIndex } from './open-index.js';
 const MAX_ROUNDS = 12;
 
 let manifestUrl = null;
+let given = null; /* the initial files the page downloaded, used once */
 let loading = null; /* Promise of {runtime, files, ready} while or once the index is loaded */
 
 function load() {
   if (loading) return loading;
   if (!manifestUrl) return Promise.reject(new Error('The search was not started.'));
-  loading = openIndex(manifestUrl);
+  loading = openIndex(manifestUrl, given);
+  given = null;
   /* A failed load may be retried by the next message. */
   loading.catch(() => { loading = null; });
   return loading;
@@ -62,10 +65,17 @@ async function run(name, value) {
   }
 }
 
+/* Whether `files` has the initial files' bytes. */
+function usable(files) {
+  return !!files && ['manifest', 'runtime', 'catalog', 'hot']
+    .every((name) => files[name] instanceof Uint8Array);
+}
+
 /* What each message asks for: a Promise of the answer (without its id). */
 const requests = {
   init(message) {
     manifestUrl = message.manifest;
+    given = usable(message.files) ? message.files : null;
     return load().then(({ ready }) => ({ ...ready, type: 'ready' }));
   },
   search(message) {
