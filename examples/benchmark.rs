@@ -3,10 +3,11 @@
 //!
 //! ```text
 //! cargo run --release --example benchmark -- [--sizes 1000,10000,100000] [--dir DIR]
-//!     [--binaries DIR] [--peers hugo,pagefind]
+//!     [--binaries DIR] [--peers hugo,pagefind] [--schools M]
 //! ```
 //!
-//! For each size N (with N/20 schools, at least 25 and at most 5,000) it prints:
+//! For each size N (with N/20 schools, at least 25 and at most 5,000, or `--schools M`) it
+//! prints:
 //! - the time to generate the archive;
 //! - `testimony build --verbose`: wall time, each stage's time, peak memory, files and bytes
 //!   written;
@@ -44,6 +45,8 @@ struct Options {
     dir: PathBuf,
     binaries: Option<PathBuf>,
     peers: Vec<Peer>,
+    /// Schools in every generated archive, instead of one for every 20 testimonies.
+    schools: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -53,7 +56,7 @@ enum Peer {
 }
 
 const USAGE: &str = "usage: benchmark [--sizes 1000,10000,100000] [--dir DIR] [--binaries DIR] \
-                     [--peers hugo,pagefind]";
+                     [--peers hugo,pagefind] [--schools M]";
 
 fn parse_args() -> Result<Options, String> {
     let mut options = Options {
@@ -61,6 +64,7 @@ fn parse_args() -> Result<Options, String> {
         dir: std::env::temp_dir().join("testimony-benchmark"),
         binaries: None,
         peers: Vec::new(),
+        schools: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -75,6 +79,16 @@ fn parse_args() -> Result<Options, String> {
             }
             "--dir" => options.dir = PathBuf::from(value("--dir")?),
             "--binaries" => options.binaries = Some(PathBuf::from(value("--binaries")?)),
+            "--schools" => {
+                let schools = value("--schools")?;
+                options.schools = Some(
+                    schools
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| *n >= 1)
+                        .ok_or("--schools takes a whole number of at least 1")?,
+                );
+            }
             "--peers" => {
                 options.peers = value("--peers")?
                     .split(',')
@@ -159,7 +173,10 @@ fn run(options: &Options) -> Result<(), String> {
     );
     for &size in &options.sizes {
         let site = options.dir.join(size.to_string());
-        let ours = measure(size, &site, &testimony, &generate)?;
+        let schools = options
+            .schools
+            .unwrap_or_else(|| (size / 20).clamp(25, 5_000));
+        let ours = measure(size, schools, &site, &testimony, &generate)?;
         if !options.peers.is_empty() {
             peers(size, &site, &ours, &options.peers)?;
         }
@@ -191,8 +208,13 @@ struct Ours {
     index_bytes: u64,
 }
 
-fn measure(size: usize, site: &Path, testimony: &Path, generate: &Path) -> Result<Ours, String> {
-    let schools = (size / 20).clamp(25, 5_000);
+fn measure(
+    size: usize,
+    schools: usize,
+    site: &Path,
+    testimony: &Path,
+    generate: &Path,
+) -> Result<Ours, String> {
     println!();
     println!("## {size} testimonies, {schools} schools");
     println!();

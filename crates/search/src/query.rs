@@ -138,8 +138,8 @@ impl SearchIndex {
             .unwrap_or_default()
     }
 
-    /// Opens the index a manifest describes, reading the catalog and each chunk (when a query
-    /// first needs it) by its file name through `read`.
+    /// Opens the index a manifest describes, reading the catalog, the hot file and each chunk
+    /// (when a query first needs it) by its file name through `read`, as the browser does.
     pub fn from_manifest(
         manifest: &Manifest,
         read: impl Fn(&str) -> Result<Vec<u8>, SearchError> + Send + Sync + 'static,
@@ -161,11 +161,16 @@ impl SearchIndex {
             }
         }
         let catalog = parse_catalog(&read(&manifest.catalog)?)?;
+        let hot = read(&manifest.hot_file)?;
         let source = ByName {
             files: manifest.index.clone(),
             read,
         };
-        SearchIndex::from_chunks(&manifest.index, catalog, ChunkCache::new(source))
+        let cache = ChunkCache::new(source);
+        for (piece, bytes) in manifest.split_hot(&hot)? {
+            cache.insert_piece(piece.file, piece.start as usize, bytes.to_vec());
+        }
+        SearchIndex::from_chunks(&manifest.index, catalog, cache)
     }
 
     /// Opens an index whose files (the manifest's `index`) are read chunk by chunk through

@@ -8,8 +8,8 @@
  * nothing is ever inserted as HTML.
  *
  * A search is asked in steps, so that the results come first: the matching testimonies (ids
- * and addresses), then their pages (all at once) and their snippets, shown together; then the
- * filters' counts, which read every testimony's filter values.
+ * and addresses), then their pages (all at once) and their snippets, shown together; then,
+ * once the filters are open, their counts, which read every testimony's filter values.
  *
  * The reader's words never reach the address bar or the history (the device may be shared):
  * see query-state.js.
@@ -169,8 +169,16 @@ function start(app) {
     view.busy(true);
   }
 
-  /* The filters' counts for `request`, once its results are shown. */
+  /* The filters' counts for `request`, once its results are shown and the filters are open:
+     counting reads every testimony's filter values, which a reader on a phone, where the
+     filters start closed, need not download until they open them. */
+  let uncounted = null; /* [request, id] of the results shown, while their counts wait */
   function count(request, id) {
+    uncounted = null;
+    if (!filtersPanel.open) {
+      uncounted = [request, id];
+      return;
+    }
     const counting = { ...request, offset: 0, limit: 1, counts: true };
     filters.busy(true);
     worker.ask({ type: 'search', request: counting }, (message) => {
@@ -179,6 +187,10 @@ function start(app) {
       if (message.type === 'results') filters.show(message.results, query.isEmpty());
     });
   }
+  const filtersPanel = $('search-filters');
+  filtersPanel.addEventListener('toggle', () => {
+    if (filtersPanel.open && uncounted) count(...uncounted);
+  });
 
   function chooseSchool(slug) {
     query.school = slug;
