@@ -58,7 +58,26 @@ await waitForAnswer(page);
 const fromHome = { url: page.url(), links: await links(),
   stored: await page.evaluate(() => sessionStorage.getItem('testimony.q')) };
 
+// On a phone the filters start closed, and their counts wait until the reader opens them.
+const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+await phone.route((url) => !url.href.startsWith(base), (route) =>
+  route.fulfill({ status: 200, contentType: 'text/html', body: '<title>elsewhere</title>' }));
+const small = await phone.newPage();
+await small.goto(url);
+await waitForAnswer(small);
+await small.waitForTimeout(500);
+const kinds = () => small.$$eval('#search-kind option', (os) => os.map((o) => o.textContent));
+const onPhone = { openAtFirst: await small.$eval('#search-filters', (d) => d.open), before: await kinds() };
+await small.click('#search-filters > summary');
+await small.waitForFunction((before) => {
+  const now = Array.from(document.querySelectorAll('#search-kind option'), (o) => o.textContent);
+  return JSON.stringify(now) !== JSON.stringify(before);
+}, onPhone.before, { timeout: 10000 }).catch(() => null);
+onPhone.after = await kinds();
+await phone.close();
+
 console.log(JSON.stringify({
+  onPhone,
   fromHome,
   firstLinks, firstResult, kindOptions, secondLinks, firstStatus, secondStatus, urlAfter, url,
   historyBefore: historyLength, historyAfter, problems, firstQueryMs, secondQueryMs,

@@ -182,6 +182,12 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
         serde_json::json!(["bus", "stop"]),
         "{result}"
     );
+    // On a phone the filters start closed, still counting the whole archive; opening them
+    // counts the results.
+    let phone = &result["onPhone"];
+    assert_eq!(phone["openAtFirst"], false, "{result}");
+    assert_ne!(phone["before"], phone["after"], "{result}");
+    assert_eq!(phone["after"], result["kindOptions"], "{result}");
     // The filters are counted once the results are shown.
     let kinds = result["kindOptions"].as_array().unwrap();
     assert!(
