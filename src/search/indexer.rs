@@ -31,9 +31,9 @@ use super::RUNTIME_WASM;
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 /// Hex digits of SHA-256 in content-addressed file names (80 bits).
 const HASH_HEX_LEN: usize = 20;
-/// Bytes a chunk of an index file holds: postings, dictionary blocks and columns are read in
-/// runs, where fewer requests serve better than fewer bytes.
+/// Bytes a chunk of an index file holds (see `chunk_size_for`).
 const CHUNK: usize = 16 * 1024;
+const TERM_CHUNK: usize = 8 * 1024;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -116,7 +116,7 @@ fn bundle(
             name: name.clone(),
             hash: hash.clone(),
             bytes: bytes.len() as u64,
-            chunk_size: CHUNK as u64,
+            chunk_size: chunk_size_for(name) as u64,
         })
         .collect();
     let contents: Vec<Vec<u8>> = index_files.into_iter().map(|(_, _, b)| b).collect();
@@ -340,6 +340,17 @@ fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchErro
         .open_read(Path::new(name))
         .map_err(|e| error(&e))?;
     Ok(slice.read_bytes()?.as_slice().to_vec())
+}
+
+/// Chunk size of an index file. A word's lookup reads one block of about 4 KB of its field's
+/// dictionary, so dictionary chunks are small; postings and columns are read in runs, where
+/// fewer requests serve better than fewer bytes.
+fn chunk_size_for(name: &str) -> usize {
+    if name.ends_with(".term") {
+        TERM_CHUNK
+    } else {
+        CHUNK
+    }
 }
 
 /// Reads closer than this are fetched as one piece.
