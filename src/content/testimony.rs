@@ -293,6 +293,7 @@ impl TestimonyRecord {
             period: self.period,
             tags: self.tags,
             content_warnings: self.content_warnings,
+            excerpt: markdown::excerpt(&rendered.text, markdown::EXCERPT_WORDS),
             body_html: rendered.html,
             body_text: rendered.text,
         })
