@@ -282,7 +282,10 @@ impl TestimonyRecord {
             return None;
         }
         let published = self.published?;
-        let rendered = markdown::render_untrusted(&self.body);
+        let mut rendered = markdown::render_untrusted(&self.body);
+        // Held until the build ends, a hundred thousand of them: no room to spare.
+        rendered.html.shrink_to_fit();
+        rendered.text.shrink_to_fit();
         Some(PublicTestimony {
             id: self.id,
             title: self
