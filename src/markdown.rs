@@ -176,6 +176,9 @@ fn is_inline_end(event: &Event) -> bool {
     )
 }
 
+/// How many words of a testimony its excerpt in lists and feeds shows.
+pub const EXCERPT_WORDS: usize = 40;
+
 /// The first `words` words of `text`, with an ellipsis when cut.
 pub fn excerpt(text: &str, words: usize) -> String {
     let mut iter = text.split_whitespace();

@@ -160,8 +160,12 @@ pub struct PublicTestimony {
     pub content_warnings: Vec<String>,
     /// Safe HTML (untrusted Markdown rendered by `markdown::render_untrusted`).
     pub body_html: String,
-    /// Plain text for excerpts and the search index.
+    /// Plain text for the search index. A clean build moves it into the index's documents
+    /// before pages render (`site::take_search_docs`): no page may show it.
     pub body_text: String,
+    /// The first words of `body_text`, as lists and feeds show them: made once, not on every
+    /// page that shows the testimony.
+    pub excerpt: String,
 }
 
 /// The archive's order of testimonies: newest first (published date, then id).

@@ -282,7 +282,10 @@ impl TestimonyRecord {
             return None;
         }
         let published = self.published?;
-        let rendered = markdown::render_untrusted(&self.body);
+        let mut rendered = markdown::render_untrusted(&self.body);
+        // Held until the build ends, a hundred thousand of them: no room to spare.
+        rendered.html.shrink_to_fit();
+        rendered.text.shrink_to_fit();
         Some(PublicTestimony {
             id: self.id,
             title: self
@@ -293,6 +296,7 @@ impl TestimonyRecord {
             period: self.period,
             tags: self.tags,
             content_warnings: self.content_warnings,
+            excerpt: markdown::excerpt(&rendered.text, markdown::EXCERPT_WORDS),
             body_html: rendered.html,
             body_text: rendered.text,
         })

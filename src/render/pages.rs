@@ -704,7 +704,7 @@ impl<'a> SiteWriter<'a> {
 /// never shows the text unannounced.
 fn feed_summary(testimony: &PublicTestimony) -> String {
     if testimony.content_warnings.is_empty() {
-        crate::markdown::excerpt(&testimony.body_text, 40)
+        testimony.excerpt.clone()
     } else {
         format!(
             "Content warning: {}. Open the testimony to read it.",

@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::markdown::excerpt;
 use crate::model::{Archive, Page, PublicTestimony, School, Update};
 use crate::routes::{self, Urls};
 
@@ -77,7 +76,7 @@ pub struct TestimonyView<'a> {
     pub schools: Vec<SchoolLink<'a>>,
     pub tags: Vec<TagLink<'a>>,
     pub content_warnings: &'a [String],
-    pub excerpt: String,
+    pub excerpt: &'a str,
     pub body_html: &'a str,
 }
 
@@ -116,7 +115,7 @@ impl<'a> TestimonyView<'a> {
                 })
                 .collect(),
             content_warnings: &testimony.content_warnings,
-            excerpt: excerpt(&testimony.body_text, 40),
+            excerpt: &testimony.excerpt,
             body_html: &testimony.body_html,
         }
     }
@@ -215,17 +214,31 @@ pub struct PagerLink {
 
 impl PagerView {
     /// `None` when everything fits on one page. `base` is the first page's link.
+    ///
+    /// `pages` holds the pages a pager shows, in order: the first and the last, two on each
+    /// side of the current one, and pages 2 and `total - 1` where they stand for a gap. Not
+    /// every page: a list of 2,000 pages would otherwise give each of its pages 2,000 links to
+    /// weigh, four million for the list.
     pub fn new(base: &str, current: usize, total: usize) -> Option<PagerView> {
         if total <= 1 {
             return None;
         }
         let url = |n: usize| routes::list_page(base, n);
+        let near = current.saturating_sub(2).max(1)..=(current + 2).min(total);
+        let mut numbers: Vec<usize> = [1, 2, total - 1, total]
+            .into_iter()
+            .chain(near)
+            .filter(|n| (1..=total).contains(n))
+            .collect();
+        numbers.sort_unstable();
+        numbers.dedup();
         Some(PagerView {
             current,
             total,
             prev_url: (current > 1).then(|| url(current - 1)),
             next_url: (current < total).then(|| url(current + 1)),
-            pages: (1..=total)
+            pages: numbers
+                .into_iter()
                 .map(|number| PagerLink {
                     number,
                     url: url(number),
@@ -286,4 +299,36 @@ pub fn human_date(date: NaiveDate) -> String {
 /// Midnight UTC of a day, as Atom wants it.
 pub fn rfc3339(date: NaiveDate) -> String {
     format!("{date}T00:00:00Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the default theme's pager shows of a page number: a link, a gap, or nothing.
+    fn shown(number: usize, current: usize, total: usize) -> Option<bool> {
+        let link = number == 1 || number == total || number.abs_diff(current) <= 2;
+        let gap = number == 2 || number + 1 == total;
+        (link || gap).then_some(link)
+    }
+
+    #[test]
+    fn a_pager_holds_every_page_a_pager_shows() {
+        for total in 2..=12 {
+            for current in 1..=total {
+                let pager = PagerView::new("/t/", current, total).unwrap();
+                let all: Vec<(usize, bool)> = (1..=total)
+                    .filter_map(|n| shown(n, current, total).map(|link| (n, link)))
+                    .collect();
+                let held: Vec<(usize, bool)> = pager
+                    .pages
+                    .iter()
+                    .filter_map(|p| shown(p.number, current, total).map(|link| (p.number, link)))
+                    .collect();
+                assert_eq!(held, all, "page {current} of {total}");
+                assert!(pager.pages.iter().all(|p| p.current == (p.number == current)));
+            }
+        }
+        assert_eq!(PagerView::new("/t/", 900, 1800).unwrap().pages.len(), 9);
+    }
 }
