@@ -63,6 +63,9 @@ pub trait ChunkSource: Send + Sync + 'static {
     fn fetch(&self, file: u32, chunk: u32, len: usize) -> io::Result<Vec<u8>>;
 }
 
+/// Reads noted by a recording cache: (file, byte range).
+type Reads = Mutex<Vec<(u32, Range<usize>)>>;
+
 /// The chunks fetched (or given) so far, shared by every file of an index, and the pieces of
 /// files given ahead (the hot file's): a read that lies inside a piece needs no chunk.
 pub struct ChunkCache {
@@ -71,7 +74,7 @@ pub struct ChunkCache {
     /// By file: (offset in the file, bytes).
     pieces: Mutex<HashMap<u32, Vec<(usize, OwnedBytes)>>>,
     /// Every read, by file and range, when recording (see [`ChunkCache::recording`]).
-    reads: Option<Mutex<Vec<(u32, Range<usize>)>>>,
+    reads: Option<Reads>,
     fetched_bytes: AtomicU64,
 }
 
@@ -86,10 +89,7 @@ impl ChunkCache {
         ChunkCache::with_reads(source, Some(Mutex::new(Vec::new())))
     }
 
-    fn with_reads(
-        source: impl ChunkSource,
-        reads: Option<Mutex<Vec<(u32, Range<usize>)>>>,
-    ) -> Arc<ChunkCache> {
+    fn with_reads(source: impl ChunkSource, reads: Option<Reads>) -> Arc<ChunkCache> {
         Arc::new(ChunkCache {
             source: Box::new(source),
             chunks: Mutex::new(HashMap::new()),
@@ -131,7 +131,7 @@ impl ChunkCache {
     }
 
     /// The bytes of `range` of `file` when a piece given ahead holds all of them.
-    fn from_pieces(&self, file: u32, range: &Range<usize>) -> Option<OwnedBytes> {
+    fn in_pieces(&self, file: u32, range: &Range<usize>) -> Option<OwnedBytes> {
         let pieces = lock(&self.pieces);
         pieces.get(&file)?.iter().find_map(|(offset, bytes)| {
             (range.start >= *offset && range.end <= offset + bytes.len())
@@ -225,7 +225,7 @@ impl FileHandle for ChunkedFile {
             return Ok(OwnedBytes::empty());
         }
         self.cache.note_read(self.file, &range);
-        if let Some(bytes) = self.cache.from_pieces(self.file, &range) {
+        if let Some(bytes) = self.cache.in_pieces(self.file, &range) {
             return Ok(bytes);
         }
         let size = self.chunk_size;
