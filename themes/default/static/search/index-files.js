@@ -37,18 +37,34 @@ export function indexFiles(manifestUrl) {
         throw new Error('Could not download the ' + what + ' (' + response.status + ').');
       }
       return new Uint8Array(await response.arrayBuffer());
+    },
+
+    /* The runtime at `path`, compiled as it downloads (where the host sends it as
+       application/wasm; else downloaded, then compiled). */
+    async compiled(path) {
+      const response = await self.fetch(url(path), { credentials: 'same-origin' });
+      if (!response.ok) {
+        throw new Error('Could not download the search program (' + response.status + ').');
+      }
+      if (WebAssembly.compileStreaming &&
+          (response.headers.get('Content-Type') || '').startsWith('application/wasm')) {
+        return WebAssembly.compileStreaming(response);
+      }
+      return WebAssembly.compile(await response.arrayBuffer());
     }
   };
 }
 
 /* What opening the index needs, downloaded at once: {manifest (bytes), runtime, catalog, hot}.
    The search page starts this itself (the runtime and the manifest are preloaded by its
-   <head>) and hands the bytes to the worker, so nothing waits for the worker's own code. */
-export async function initialFiles(manifestUrl) {
+   <head>) and hands it to the worker, so nothing waits for the worker's own code. There the
+   runtime is compiled while it downloads (`compile`), a WebAssembly.Module a worker can be
+   given; in the worker it stays bytes. */
+export async function initialFiles(manifestUrl, compile) {
   const files = indexFiles(manifestUrl);
   const { manifest, bytes } = await files.manifest();
   const [runtime, catalog, hot] = await Promise.all([
-    files.get(manifest.runtime, 'search program'),
+    compile ? files.compiled(manifest.runtime) : files.get(manifest.runtime, 'search program'),
     files.get(manifest.catalog, 'list of schools'),
     files.get(manifest.hot_file, 'search index')
   ]);

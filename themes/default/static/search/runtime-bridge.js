@@ -10,9 +10,11 @@
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-/* Starts the runtime from its bytes. */
-export async function startRuntime(bytes) {
-  const { exports } = (await WebAssembly.instantiate(bytes, {})).instance;
+/* Starts the runtime from its bytes or its compiled WebAssembly.Module. */
+export async function startRuntime(program) {
+  const { exports } = program instanceof WebAssembly.Module
+    ? await WebAssembly.instantiate(program, {})
+    : (await WebAssembly.instantiate(program, {})).instance;
 
   /* Copies bytes into the runtime's memory; returns the pointer (owned by the caller). */
   function copyIn(data) {

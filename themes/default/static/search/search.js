@@ -102,7 +102,7 @@ function start(app) {
   const manifest = new URL(app.getAttribute('data-manifest'), document.baseURI).href;
   /* Downloaded here rather than by the worker, so that nothing waits for the worker's code;
      if this fails, the worker downloads them itself (and says what went wrong). */
-  const downloads = initialFiles(manifest).catch(() => null);
+  const downloads = initialFiles(manifest, true).catch(() => null);
   downloads.then((files) => worker.ask({ type: 'init', manifest, files }, (message) => {
     if (message.type !== 'ready') {
       showUnavailable(message.message);

@@ -65,10 +65,11 @@ async function run(name, value) {
   }
 }
 
-/* Whether `files` has the initial files' bytes. */
+/* Whether `files` has the initial files: bytes, and the runtime compiled or as bytes. */
 function usable(files) {
-  return !!files && ['manifest', 'runtime', 'catalog', 'hot']
-    .every((name) => files[name] instanceof Uint8Array);
+  return !!files && ['manifest', 'catalog', 'hot']
+    .every((name) => files[name] instanceof Uint8Array) &&
+    (files.runtime instanceof Uint8Array || files.runtime instanceof WebAssembly.Module);
 }
 
 /* What each message asks for: a Promise of the answer (without its id). */
