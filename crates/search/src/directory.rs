@@ -412,4 +412,51 @@ mod tests {
         let error = file.read_bytes(70..80).unwrap_err();
         assert!(error.to_string().contains("rebuild the site"), "{error}");
     }
+
+    /// Holds nothing: notes each chunk asked for and fails, as the browser's runtime does.
+    struct Noting(Arc<Mutex<Vec<(u32, u32)>>>);
+
+    impl ChunkSource for Noting {
+        fn fetch(&self, file: u32, chunk: u32, _len: usize) -> io::Result<Vec<u8>> {
+            self.0.lock().unwrap().push((file, chunk));
+            Err(io::Error::other("not here yet"))
+        }
+    }
+
+    #[test]
+    fn a_long_read_asks_for_all_its_chunks_at_once() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let cache = ChunkCache::new(Noting(asked.clone()));
+        let file = ChunkedFile::new(cache.clone(), 0, 1000, 64);
+        assert!(file.read_bytes(100..400).is_err());
+        assert_eq!(
+            *asked.lock().unwrap(),
+            [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5), (0, 6)]
+        );
+        // Once the chunks are there, the same read succeeds.
+        for chunk in 1..=6 {
+            cache.insert(0, chunk, vec![chunk as u8; 64]);
+        }
+        let bytes = file.read_bytes(100..400).unwrap();
+        assert_eq!(bytes.len(), 300);
+        assert_eq!(bytes.as_slice()[0], 1);
+        assert_eq!(bytes.as_slice()[299], 6);
+    }
+
+    #[test]
+    fn pieces_given_ahead_answer_reads_inside_them_and_are_recorded() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let cache = ChunkCache::recording(Noting(asked.clone()));
+        cache.insert_piece(0, 900, (0..100).collect());
+        let file = ChunkedFile::new(cache.clone(), 0, 1000, 64);
+        assert_eq!(
+            file.read_bytes(950..960).unwrap().as_slice(),
+            &[50, 51, 52, 53, 54, 55, 56, 57, 58, 59]
+        );
+        assert!(asked.lock().unwrap().is_empty());
+        // A read that leaves the piece needs its chunks.
+        assert!(file.read_bytes(850..910).is_err());
+        assert!(!asked.lock().unwrap().is_empty());
+        assert_eq!(cache.reads(), [(0, 950..960), (0, 850..910)]);
+    }
 }

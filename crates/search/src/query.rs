@@ -5,6 +5,12 @@
 //! `AND`, `OR`, `NOT`, `-word`, `+word` and parentheses work as readers expect. Filters are
 //! facet terms; each filter's counts are computed with the *other* filters applied.
 //!
+//! The browser fetches the index's chunks as a query first reads them, so a query first reads
+//! ahead (`prefetch`) what each of its steps will need, and counting the filters, which reads
+//! every testimony's filter values, can be asked for separately (`SearchRequest::counts`).
+//! Snippets are cut from a result's text as its page shows it ([`SearchIndex::snippet`]): the
+//! index holds no text.
+//!
 //! One engine in one file on purpose: parsing, filtering, counting and snippets share the
 //! searcher and the catalog, and splitting them would spread one query over several files.
 
@@ -282,7 +288,6 @@ impl SearchIndex {
         // the collector's arithmetic).
         let offset = request.offset.min(self.doc_count() as usize);
         let searcher = self.reader.searcher();
-        self.prefetch(&searcher, request);
         let mut results = SearchResults {
             query: request.query.clone(),
             total: 0,
@@ -365,6 +370,9 @@ impl SearchIndex {
             }
         };
 
+        let terms: Vec<Term> = filter_terms.iter().map(|(_, term)| term.clone()).collect();
+        self.prefetch(&searcher, text_query.as_deref(), &terms);
+
         // One pass: the page of results, the total, and the counts of unfiltered dimensions.
         let query = query_without(None);
         let mut facet_collector = MultiCollector::new();
@@ -436,14 +444,14 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// Reads, ahead, what answering `request` will read, carrying on past reads that fail: a
-    /// reader whose chunks are fetched on demand (the browser's) then learns every chunk one
-    /// step of the query needs at once — the dictionary blocks of all its words, then all
-    /// their postings — instead of one chunk a round trip. Natively it only reads earlier.
-    fn prefetch(&self, searcher: &Searcher, request: &SearchRequest) {
-        let text_query = self.parse(&request.query).map(|(query, _)| query);
-        let mut terms: Vec<(Term, bool)> = Vec::new();
-        if let Some(query) = &text_query {
+    /// Reads, ahead, what answering a query of `text_query` and `filters` (facet terms) will
+    /// read, carrying on past reads that fail: a reader whose chunks are fetched on demand (the
+    /// browser's) then learns every chunk one step of the query needs at once — the dictionary
+    /// blocks of all its words, then all their postings — instead of one chunk a round trip.
+    /// Natively it only reads earlier.
+    fn prefetch(&self, searcher: &Searcher, text_query: Option<&dyn Query>, filters: &[Term]) {
+        let mut terms: Vec<(Term, bool)> = filters.iter().map(|t| (t.clone(), false)).collect();
+        if let Some(query) = text_query {
             query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
         }
         for segment in searcher.segment_readers() {
