@@ -87,7 +87,8 @@ pub struct Renderer<'a> {
 /// Renders one testimony's card with the theme's own `card` macro, exactly as a list's
 /// `cards` macro would (a macro sees only its arguments), so that lists can share it.
 const CARD_TEMPLATE: &str = "[testimony] card.html";
-const CARD_TEMPLATE_TEXT: &str = r#"{% import "macros.html" as m %}{{ m::card(t=t, level=level) }}"#;
+const CARD_TEMPLATE_TEXT: &str =
+    r#"{% import "macros.html" as m %}{{ m::card(t=t, level=level) }}"#;
 
 impl<'a> Renderer<'a> {
     pub fn new(theme: &Theme, site: SiteView<'a>) -> Result<Renderer<'a>, Diagnostic> {

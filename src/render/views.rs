@@ -333,7 +333,12 @@ mod tests {
                     .filter_map(|p| shown(p.number, current, total).map(|link| (p.number, link)))
                     .collect();
                 assert_eq!(held, all, "page {current} of {total}");
-                assert!(pager.pages.iter().all(|p| p.current == (p.number == current)));
+                assert!(
+                    pager
+                        .pages
+                        .iter()
+                        .all(|p| p.current == (p.number == current))
+                );
             }
         }
         assert_eq!(PagerView::new("/t/", 900, 1800).unwrap().pages.len(), 9);
