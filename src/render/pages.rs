@@ -108,6 +108,12 @@ impl Cards {
     }
 }
 
+/// The testimonies a list shows, newest first, and the shared cards it may use.
+struct Listed<'l, 'a> {
+    testimonies: &'l [&'a PublicTestimony],
+    cards: Option<&'l Cards>,
+}
+
 /// A paginated list of testimonies: their ids as the list shows them (newest first), and the
 /// path of its feed, if it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -246,8 +252,7 @@ impl<'a> SiteWriter<'a> {
         template: &str,
         section: &str,
         title: &str,
-        testimonies: &[&'a PublicTestimony],
-        cards: Option<&Cards>,
+        Listed { testimonies, cards }: Listed<'_, 'a>,
         extra: impl Fn() -> T + Sync,
     ) -> Result<(), RenderError> {
         let pagination = Pagination::new(self.archive.config.per_page, testimonies.len());
@@ -327,8 +332,10 @@ impl<'a> SiteWriter<'a> {
             "testimonies.html",
             "testimonies",
             "All testimonies",
-            &all,
-            Some(cards),
+            Listed {
+                testimonies: &all,
+                cards: Some(cards),
+            },
             || (),
         )
     }
@@ -432,8 +439,10 @@ impl<'a> SiteWriter<'a> {
                     "school.html",
                     "school",
                     &school.name,
-                    testimonies,
-                    None,
+                    Listed {
+                        testimonies,
+                        cards: None,
+                    },
                     || SchoolFields { school: view() },
                 )?;
                 let feed_path = routes::feed(&base);
@@ -502,8 +511,10 @@ impl<'a> SiteWriter<'a> {
                 "tag.html",
                 "tag",
                 label,
-                testimonies,
-                Some(cards),
+                Listed {
+                    testimonies,
+                    cards: Some(cards),
+                },
                 || TagFields {
                     tag: tag_view(slug, testimonies.len()),
                 },
