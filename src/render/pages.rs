@@ -108,12 +108,6 @@ impl Cards {
     }
 }
 
-/// The testimonies a list shows, newest first, and the shared cards it may use.
-struct Listed<'l, 'a> {
-    testimonies: &'l [&'a PublicTestimony],
-    cards: Option<&'l Cards>,
-}
-
 /// A paginated list of testimonies: their ids as the list shows them (newest first), and the
 /// path of its feed, if it has one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +246,8 @@ impl<'a> SiteWriter<'a> {
         template: &str,
         section: &str,
         title: &str,
-        Listed { testimonies, cards }: Listed<'_, 'a>,
+        testimonies: &[&'a PublicTestimony],
+        cards: Option<&Cards>,
         extra: impl Fn() -> T + Sync,
     ) -> Result<(), RenderError> {
         let pagination = Pagination::new(self.archive.config.per_page, testimonies.len());
@@ -332,10 +327,8 @@ impl<'a> SiteWriter<'a> {
             "testimonies.html",
             "testimonies",
             "All testimonies",
-            Listed {
-                testimonies: &all,
-                cards: Some(cards),
-            },
+            &all,
+            Some(cards),
             || (),
         )
     }
@@ -439,10 +432,8 @@ impl<'a> SiteWriter<'a> {
                     "school.html",
                     "school",
                     &school.name,
-                    Listed {
-                        testimonies,
-                        cards: None,
-                    },
+                    testimonies,
+                    None,
                     || SchoolFields { school: view() },
                 )?;
                 let feed_path = routes::feed(&base);
@@ -511,10 +502,8 @@ impl<'a> SiteWriter<'a> {
                 "tag.html",
                 "tag",
                 label,
-                Listed {
-                    testimonies,
-                    cards: Some(cards),
-                },
+                testimonies,
+                Some(cards),
                 || TagFields {
                     tag: tag_view(slug, testimonies.len()),
                 },
