@@ -79,16 +79,7 @@ pub struct Renderer<'a> {
     pub assets: Vec<OutputFile>,
     /// Whether rendered pages still need minifying (see `Renderer::new`).
     minify_pages: bool,
-    /// Whether [`CARD_TEMPLATE`] could be added: the theme has a `macros.html` to take its
-    /// `card` macro from.
-    cards: bool,
 }
-
-/// Renders one testimony's card with the theme's own `card` macro, exactly as a list's
-/// `cards` macro would (a macro sees only its arguments), so that lists can share it.
-const CARD_TEMPLATE: &str = "[testimony] card.html";
-const CARD_TEMPLATE_TEXT: &str =
-    r#"{% import "macros.html" as m %}{{ m::card(t=t, level=level) }}"#;
 
 impl<'a> Renderer<'a> {
     pub fn new(theme: &Theme, site: SiteView<'a>) -> Result<Renderer<'a>, Diagnostic> {
@@ -118,15 +109,6 @@ impl<'a> Renderer<'a> {
             .collect();
         tera.add_raw_templates(templates.iter().map(|(name, text)| (*name, text.as_str())))
             .map_err(|error| template_error("the theme's templates cannot be read", &error))?;
-        // Tried on a copy: a theme without macros.html has no cards to share, and its own
-        // templates must still render as they are.
-        let mut with_cards = tera.clone();
-        let cards = with_cards
-            .add_raw_template(CARD_TEMPLATE, CARD_TEMPLATE_TEXT)
-            .is_ok();
-        if cards {
-            tera = with_cards;
-        }
 
         let site_urls = Urls::new(site.base_url);
         let mut copies = assets::fingerprinted_copies(&theme.static_files)?;
@@ -145,25 +127,7 @@ impl<'a> Renderer<'a> {
             urls: site_urls,
             assets,
             minify_pages,
-            cards,
         })
-    }
-
-    /// The card of the testimony `t` at heading `level`, as the theme's `card` macro renders
-    /// it; `None` when the theme has no such macro, or it fails (the list then calls the macro
-    /// itself, and reports the failure where it happens).
-    pub fn card<T: Serialize>(&self, t: &T, level: u8) -> Option<String> {
-        #[derive(Serialize)]
-        struct Card<'t, T> {
-            t: &'t T,
-            level: u8,
-        }
-        if !self.cards {
-            return None;
-        }
-        let context = tera::Context::from_serialize(Card { t, level }).ok()?;
-        let html = self.tera.render(CARD_TEMPLATE, &context).ok()?;
-        Some(html)
     }
 
     /// A rendered HTML page as it is written: minified, if its templates were not.

@@ -7,8 +7,8 @@
 //! new kind of page is added (and reviewed against DESIGN.md §4) in one place; the paths
 //! themselves come from `routes`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -70,13 +70,9 @@ pub fn render_selected(
     };
     sink.expect(site.file_count() + renderer.assets.len() as u64);
     site.home()?;
-    // The lists that share cards first, then the cards are let go.
-    let cards = Cards::new(archive);
-    site.testimony_list(&cards)?;
-    site.tags(&cards)?;
-    drop(cards);
     site.testimonies()?;
     site.schools()?;
+    site.tags()?;
     site.updates()?;
     site.pages()?;
     site.search()?;
@@ -86,26 +82,6 @@ pub fn render_selected(
         sink.put(&asset.path, &asset.bytes)?;
     }
     Ok(site.by_school.len())
-}
-
-/// The heading level of the cards in the list of all testimonies and in tag lists, as the
-/// default theme has them (school lists use 3, and rarely share a card).
-const SHARED_CARD_LEVEL: u8 = 2;
-
-/// Each testimony's card at [`SHARED_CARD_LEVEL`], rendered once by the theme's `card` macro
-/// and shared by the lists that show it: the list of all testimonies and one list per tag.
-/// (A theme whose lists use another level renders each card itself, as before.)
-struct Cards {
-    by_id: HashMap<u64, OnceLock<Option<String>>>,
-}
-
-impl Cards {
-    fn new(archive: &Archive) -> Cards {
-        let shared = archive.testimonies.iter().filter(|t| !t.tags.is_empty());
-        Cards {
-            by_id: shared.map(|t| (t.id, OnceLock::new())).collect(),
-        }
-    }
 }
 
 /// A paginated list of testimonies: their ids as the list shows them (newest first), and the
@@ -224,21 +200,6 @@ impl<'a> SiteWriter<'a> {
         TestimonyView::new(self.archive, &self.urls, testimony)
     }
 
-    /// A testimony's view in a list, with its shared card when `cards` keeps one for it.
-    fn list_view<'s>(
-        &'s self,
-        testimony: &'a PublicTestimony,
-        cards: Option<&'s Cards>,
-    ) -> TestimonyView<'s> {
-        let mut view: TestimonyView<'s> = self.view(testimony);
-        if let Some(slot) = cards.and_then(|cards| cards.by_id.get(&testimony.id)) {
-            let card = slot.get_or_init(|| self.renderer.card(&view, SHARED_CARD_LEVEL));
-            view.card = card.as_deref();
-            view.card_level = SHARED_CARD_LEVEL;
-        }
-        view
-    }
-
     /// `base`, `base/page/2/` ...: a paginated list of testimonies.
     fn paginated<T: Serialize>(
         &self,
@@ -247,7 +208,6 @@ impl<'a> SiteWriter<'a> {
         section: &str,
         title: &str,
         testimonies: &[&'a PublicTestimony],
-        cards: Option<&Cards>,
         extra: impl Fn() -> T + Sync,
     ) -> Result<(), RenderError> {
         let pagination = Pagination::new(self.archive.config.per_page, testimonies.len());
@@ -260,7 +220,7 @@ impl<'a> SiteWriter<'a> {
                 return Ok(());
             }
             let list = ListFields {
-                testimonies: chunk.iter().map(|t| self.list_view(t, cards)).collect(),
+                testimonies: chunk.iter().map(|t| self.view(t)).collect(),
                 pager: PagerView::new(&self.urls.link(base), number, total_pages),
                 total: testimonies.len(),
             };
@@ -320,7 +280,7 @@ impl<'a> SiteWriter<'a> {
         self.html(routes::HOME, "index.html", "home", "", None, home)
     }
 
-    fn testimony_list(&self, cards: &Cards) -> Result<(), RenderError> {
+    fn testimonies(&self) -> Result<(), RenderError> {
         let all: Vec<&PublicTestimony> = self.archive.testimonies.iter().collect();
         self.paginated(
             routes::TESTIMONIES,
@@ -328,12 +288,8 @@ impl<'a> SiteWriter<'a> {
             "testimonies",
             "All testimonies",
             &all,
-            Some(cards),
             || (),
-        )
-    }
-
-    fn testimonies(&self) -> Result<(), RenderError> {
+        )?;
         #[derive(Serialize)]
         struct One<'a> {
             testimony: TestimonyView<'a>,
@@ -433,7 +389,6 @@ impl<'a> SiteWriter<'a> {
                     "school",
                     &school.name,
                     testimonies,
-                    None,
                     || SchoolFields { school: view() },
                 )?;
                 let feed_path = routes::feed(&base);
@@ -465,7 +420,7 @@ impl<'a> SiteWriter<'a> {
         Ok(self.sink.put(routes::SCHOOLS_JSON, &json)?)
     }
 
-    fn tags(&self, cards: &Cards) -> Result<(), RenderError> {
+    fn tags(&self) -> Result<(), RenderError> {
         let archive = self.archive;
         let urls = &self.urls;
         let by_tag = &self.by_tag;
@@ -503,7 +458,6 @@ impl<'a> SiteWriter<'a> {
                 "tag",
                 label,
                 testimonies,
-                Some(cards),
                 || TagFields {
                     tag: tag_view(slug, testimonies.len()),
                 },

@@ -78,11 +78,6 @@ pub struct TestimonyView<'a> {
     pub content_warnings: &'a [String],
     pub excerpt: &'a str,
     pub body_html: &'a str,
-    /// This testimony's card, already rendered by the theme's `card` macro at heading level
-    /// `card_level`, when a list has it (a testimony is in three or four lists; its card is
-    /// rendered once). The `cards` macro uses it when the level is the one it wants.
-    pub card: Option<&'a str>,
-    pub card_level: u8,
 }
 
 impl<'a> TestimonyView<'a> {
@@ -122,8 +117,6 @@ impl<'a> TestimonyView<'a> {
             content_warnings: &testimony.content_warnings,
             excerpt: &testimony.excerpt,
             body_html: &testimony.body_html,
-            card: None,
-            card_level: 0,
         }
     }
 }
