@@ -2,10 +2,12 @@
 //! replaces the old output only once it is complete. A failed build leaves the previous output
 //! as it was, and nothing from an earlier build survives a successful one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
+use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -202,6 +204,10 @@ pub struct Staging {
     /// from it instead of written again.
     previous: Option<Folder>,
     scratch: Scratch,
+    /// The folders of the new build made so far, by the hash of their path: each is made
+    /// once, not again for every file it holds (see [`Staging::make_dir`]).
+    made: Mutex<HashSet<u64>>,
+    hasher: RandomState,
     /// Held until the build is committed or dropped.
     _lock: fs::File,
     committed: bool,
@@ -314,6 +320,8 @@ impl Staging {
             temp: Folder::new(temp),
             previous,
             scratch,
+            made: Mutex::new(HashSet::new()),
+            hasher: RandomState::new(),
             _lock: lock,
             committed: false,
         })
@@ -332,15 +340,43 @@ impl Staging {
                 && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes);
             if same {
                 if let Some(dir) = target.parent() {
-                    fs::create_dir_all(dir).map_err(io_error(dir))?;
+                    self.make_dir(dir)?;
                 }
                 if fs::hard_link(&old, &target).is_ok() {
                     return Ok(false);
                 }
             }
         }
-        self.temp.write(path, bytes)?;
+        if let Some(dir) = target.parent() {
+            self.make_dir(dir)?;
+        }
+        match fs::write(&target, bytes) {
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                // Two folders' paths hashed alike, and this one was never made: make it now.
+                self.temp.write(path, bytes)?
+            }
+            written => written.map_err(io_error(&target))?,
+        }
         Ok(true)
+    }
+
+    /// Makes the folder `dir` of the new build, and those it is in, unless this build made it
+    /// already: a folder of several files costs one `mkdir`, not one for every file.
+    fn make_dir(&self, dir: &Path) -> Result<(), OutputError> {
+        let hash = self.hasher.hash_one(dir);
+        if self.made_dirs().contains(&hash) {
+            return Ok(());
+        }
+        fs::create_dir_all(dir).map_err(io_error(dir))?;
+        self.made_dirs().insert(hash);
+        Ok(())
+    }
+
+    fn made_dirs(&self) -> std::sync::MutexGuard<'_, HashSet<u64>> {
+        // The list stays right even if a thread panicked holding it: it only saves a mkdir.
+        self.made
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Puts the finished build in place of the old output.

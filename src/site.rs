@@ -4,6 +4,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -260,9 +262,11 @@ pub(crate) fn render_and_index(
     let (schools, render_time) = rendered?;
     let index = indexed?;
     progress.stage("Writing the search index", index.changed.len() as u64);
-    for (path, bytes) in &index.changed {
-        sink.put(path, bytes)?;
-    }
+    // Tens of thousands of chunks: written on all cores, as pages are.
+    index
+        .changed
+        .par_iter()
+        .try_for_each(|(path, bytes)| sink.put(path, bytes))?;
     Ok(Rendered {
         schools,
         index_files: index.all,
