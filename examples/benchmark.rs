@@ -29,7 +29,10 @@
 //! `release/` folder) instead of building them.
 //!
 //! Generated sites go under DIR (default: the system's temporary folder), one folder a size; they
-//! are kept, so a browser can be pointed at them afterwards (tests/browser/measure.mjs).
+//! are kept, so a browser can be pointed at them afterwards (tests/browser/measure.mjs). Every
+//! build is a clean one: an output left by an earlier run is first moved into DIR/set-aside/,
+//! which is deleted when the run ends (deleting a big tree just before a build slows the
+//! build's own file creation on some file systems).
 //! Nothing here is a test: figures vary with the machine, and are reported, never asserted.
 
 use std::ffi::OsStr;
@@ -171,17 +174,39 @@ fn run(options: &Options) -> Result<(), String> {
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         options.dir.display()
     );
+    let aside = options.dir.join("set-aside");
     for &size in &options.sizes {
         let site = options.dir.join(size.to_string());
         let schools = options
             .schools
             .unwrap_or_else(|| (size / 20).clamp(25, 5_000));
+        set_aside(&site.join("public"), &aside)?;
+        set_aside(&site.join("hugo/public"), &aside)?;
         let ours = measure(size, schools, &site, &testimony, &generate)?;
         if !options.peers.is_empty() {
             peers(size, &site, &ours, &options.peers)?;
         }
     }
+    if aside.exists() {
+        std::fs::remove_dir_all(&aside)
+            .map_err(|error| format!("cannot delete {}: {error}", aside.display()))?;
+    }
     Ok(())
+}
+
+/// Moves an earlier run's output `dir` (if any) into `aside`, so that the next build is clean
+/// without a delete just before it.
+fn set_aside(dir: &Path, aside: &Path) -> Result<(), String> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(aside).map_err(|error| error.to_string())?;
+    let to = (0u64..)
+        .map(|n| aside.join(n.to_string()))
+        .find(|to| !to.exists())
+        .unwrap_or_else(|| aside.join("last"));
+    std::fs::rename(dir, &to)
+        .map_err(|error| format!("cannot move {} to {}: {error}", dir.display(), to.display()))
 }
 
 fn command_output(command: &mut Command) -> Result<(String, String, Duration), String> {
