@@ -200,6 +200,13 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
     let lockers = browser_links("secondLinks");
     assert_eq!(lockers.len(), 3, "{result}");
     assert_eq!(lockers, cli_links("locker"));
+    // The home page's search box hands its words to the search page without the address bar,
+    // and fetches the search program while the reader types.
+    let home = &result["fromHome"];
+    assert_eq!(home["url"], server.url("/search/"), "{result}");
+    assert_eq!(home["links"], result["firstLinks"], "{result}");
+    assert_eq!(home["stored"], serde_json::Value::Null, "{result}");
+    assert_eq!(home["warmed"], true, "{result}");
     // The reader's words never reach the address bar or the history.
     assert_eq!(result["urlAfter"], result["url"]);
     assert_eq!(result["historyAfter"], result["historyBefore"]);
