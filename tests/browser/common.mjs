@@ -37,11 +37,16 @@ export function countBytes(context) {
 }
 
 // Waits until the search page's runtime is ready and the status line reports an answer
-// ("N testimonies found", "No testimonies found"): the results list is then complete.
+// ("N testimonies found", "No testimonies found"): the results list is then complete, and
+// the filters are counted where they are open.
 export async function waitForAnswer(page, timeout = 30000) {
   await page.waitForSelector('#search-app[data-state="ready"]', { timeout });
   await page.waitForFunction(
     () => /found|No testimon/i.test(document.getElementById('search-status')?.textContent ?? ''),
+    null, { timeout });
+  // The filters' counts follow the results (where the filters are open): wait for them too.
+  await page.waitForFunction(
+    () => !document.getElementById('search-filters')?.hasAttribute('aria-busy'),
     null, { timeout });
 }
 
