@@ -689,51 +689,38 @@ fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), St
         ] {
             let figure =
                 |who: &str, what: &str| measured[profile][who][what].as_f64().unwrap_or(0.0);
-            rows.push([
-                format!("first search `corridor`, gzip, {label}: on the wire by the first results"),
-                format!(
-                    "{:.0} KB in {:.0} requests",
-                    figure("ours", "bytesAtResults") / 1e3,
-                    figure("ours", "requestsAtResults")
-                ),
-                format!(
-                    "Pagefind UI {:.0} KB in {:.0} requests",
-                    figure("peer", "bytesAtResults") / 1e3,
-                    figure("peer", "requestsAtResults")
-                ),
-                format!(
-                    "{} bytes, {} requests",
-                    ratio(
-                        figure("ours", "bytesAtResults"),
-                        figure("peer", "bytesAtResults")
+            // Bytes and requests on the wire, as the server counted them under `bytes` and
+            // `requests` (the keys the first-search script prints).
+            let on_the_wire = |when: &str, bytes: &str, requests: &str| {
+                [
+                    format!("first search `corridor`, gzip, {label}: on the wire {when}"),
+                    format!(
+                        "{:.0} KB in {:.0} requests",
+                        figure("ours", bytes) / 1e3,
+                        figure("ours", requests)
                     ),
-                    ratio(
-                        figure("ours", "requestsAtResults"),
-                        figure("peer", "requestsAtResults")
-                    )
-                ),
-            ]);
-            rows.push([
-                format!(
-                    "first search `corridor`, gzip, {label}: on the wire once settled (ours: with \
-                     the filter counts that follow the results)"
-                ),
-                format!(
-                    "{:.0} KB in {:.0} requests",
-                    figure("ours", "bytes") / 1e3,
-                    figure("ours", "requests")
-                ),
-                format!(
-                    "Pagefind UI {:.0} KB in {:.0} requests",
-                    figure("peer", "bytes") / 1e3,
-                    figure("peer", "requests")
-                ),
-                format!(
-                    "{} bytes, {} requests",
-                    ratio(figure("ours", "bytes"), figure("peer", "bytes")),
-                    ratio(figure("ours", "requests"), figure("peer", "requests"))
-                ),
-            ]);
+                    format!(
+                        "Pagefind UI {:.0} KB in {:.0} requests",
+                        figure("peer", bytes) / 1e3,
+                        figure("peer", requests)
+                    ),
+                    format!(
+                        "{} bytes, {} requests",
+                        ratio(figure("ours", bytes), figure("peer", bytes)),
+                        ratio(figure("ours", requests), figure("peer", requests))
+                    ),
+                ]
+            };
+            rows.push(on_the_wire(
+                "by the first results",
+                "bytesAtResults",
+                "requestsAtResults",
+            ));
+            rows.push(on_the_wire(
+                "once settled (ours: with the filter counts that follow the results)",
+                "bytes",
+                "requests",
+            ));
             rows.push([
                 format!(
                     "first search, {label}: page opened → first results (of which after the query)"
