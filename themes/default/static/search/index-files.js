@@ -15,6 +15,15 @@ export function indexFiles(manifestUrl) {
   const base = new URL(manifestUrl, self.location ? self.location.href : undefined);
   const url = (path) => new URL(path, base).href;
 
+  /* The response for a file the manifest names; `what` names it in the error a reader sees. */
+  async function download(path, what) {
+    const response = await self.fetch(url(path), { credentials: 'same-origin' });
+    if (!response.ok) {
+      throw new Error('Could not download the ' + what + ' (' + response.status + ').');
+    }
+    return response;
+  }
+
   return {
     /* The manifest, parsed, and its bytes as downloaded (for the runtime to check). */
     async manifest() {
@@ -30,22 +39,15 @@ export function indexFiles(manifestUrl) {
       return { manifest, bytes: new TextEncoder().encode(text) };
     },
 
-    /* A file the manifest names, as bytes; `what` names it in the error a reader sees. */
+    /* A file the manifest names, as bytes. */
     async get(path, what) {
-      const response = await self.fetch(url(path), { credentials: 'same-origin' });
-      if (!response.ok) {
-        throw new Error('Could not download the ' + what + ' (' + response.status + ').');
-      }
-      return new Uint8Array(await response.arrayBuffer());
+      return new Uint8Array(await (await download(path, what)).arrayBuffer());
     },
 
     /* The runtime at `path`, compiled as it downloads (where the host sends it as
        application/wasm; else downloaded, then compiled). */
     async compiled(path) {
-      const response = await self.fetch(url(path), { credentials: 'same-origin' });
-      if (!response.ok) {
-        throw new Error('Could not download the search program (' + response.status + ').');
-      }
+      const response = await download(path, 'search program');
       if (WebAssembly.compileStreaming &&
           (response.headers.get('Content-Type') || '').startsWith('application/wasm')) {
         return WebAssembly.compileStreaming(response);
