@@ -26,7 +26,8 @@ use tantivy::query::{
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
-    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DocAddress, Index, IndexReader, Order, ReloadPolicy, Searcher, SegmentReader, TantivyDocument,
+    Term,
 };
 
 use super::bundle::{Manifest, ManifestFile, parse_catalog};
@@ -438,9 +439,18 @@ impl SearchIndex {
             for field in self.text_fields() {
                 segment.inverted_index(field)?;
             }
-            segment.get_fieldnorms_reader(self.fields.body)?;
-            segment.fast_fields().u64(names::ID)?;
+            self.read_lengths_and_ids(segment)?;
         }
+        Ok(())
+    }
+
+    /// Reads the body's field lengths (for scores) and the id column (for results) of
+    /// `segment`; both are tried even when the first read fails.
+    fn read_lengths_and_ids(&self, segment: &SegmentReader) -> Result<(), SearchError> {
+        let lengths = segment.get_fieldnorms_reader(self.fields.body).map(drop);
+        let ids = segment.fast_fields().u64(names::ID).map(drop);
+        lengths?;
+        ids?;
         Ok(())
     }
 
@@ -455,8 +465,7 @@ impl SearchIndex {
             query.query_terms(&mut |term, positions| terms.push((term.clone(), positions)));
         }
         for segment in searcher.segment_readers() {
-            let _ = segment.get_fieldnorms_reader(self.fields.body);
-            let _ = segment.fast_fields().u64(names::ID);
+            let _ = self.read_lengths_and_ids(segment);
             if text_query.is_none() {
                 let _ = segment.fast_fields().u64(names::PUBLISHED_DAY);
             }
