@@ -44,6 +44,7 @@ fn main() -> ExitCode {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=crates/search");
     println!("cargo:rerun-if-changed=crates/search-runtime");
+    println!("cargo:rerun-if-changed=vendor");
     println!("cargo:rerun-if-changed=Cargo.toml");
     println!("cargo:rerun-if-changed=Cargo.lock");
     println!("cargo:rerun-if-changed=rust-toolchain.toml");

@@ -5,7 +5,7 @@
 // Not a test: it prints figures.
 //
 // Usage: node first-search.mjs --ours PUBLIC --peer HUGO_PUBLIC [--query corridor]
-//                              [--profile slow-phone|localhost]...
+//                              [--profile slow-phone|localhost]... [--list]
 // Prints JSON: for each profile, for `ours` and `peer`: bytes on the wire (headers and bodies as
 // the server sent them), requests, milliseconds from opening the search page to the first results
 // shown (the query typed as soon as the box is there), and of those the milliseconds from
@@ -58,7 +58,8 @@ function link(bytesPerSecond) {
 }
 
 function serve(root, profile) {
-  const counter = { bytes: 0, requests: 0 };
+  const counter = { bytes: 0, requests: 0, served: [] };
+  const started = Date.now();
   const cache = new Map();
   const send = link(profile.bytesPerSecond);
   const server = http.createServer((req, res) => {
@@ -100,6 +101,7 @@ function serve(root, profile) {
       counter.bytes += Object.entries(headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 17);
       counter.bytes += body.length;
       counter.requests += 1;
+      counter.served.push([Date.now() - started, urlPath, body.length]);
       if (req.method === 'HEAD') res.end(); else send(res, body);
     }, profile.delayMs);
   });
@@ -161,6 +163,7 @@ async function firstSearch(browser, root, site, profile, query) {
     firstResultsMs: answered - opened,
     fromQueryMs: answered - submitted,
     problems,
+    ...(listServed ? { served: server.counter.served } : {}),
   };
   await context.close();
   await server.close();
@@ -175,6 +178,9 @@ const option = (name, fallback) => {
 const ours = option('--ours');
 const peer = option('--peer');
 const query = option('--query', 'corridor');
+// With --list, each profile's figures also list what was served: [ms since the server
+// started, path, body bytes].
+const listServed = args.includes('--list');
 const profiles = args.flatMap((a, i) => (a === '--profile' ? [args[i + 1]] : []));
 if (!ours || !peer) {
   console.error('usage: node first-search.mjs --ours PUBLIC --peer HUGO_PUBLIC [--query Q] [--profile slow-phone|localhost]...');

@@ -22,6 +22,7 @@ pub mod directory;
 pub mod fuzzy;
 pub mod query;
 pub mod schema;
+mod words;
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! Answering queries: the same code natively (`testimony search`, tests) and in the browser.
 //!
-//! Free text goes through tantivy's `QueryParser` over title, body and school names, with
+//! Free text is read by [`words`](super::words) over title, body and school names, with
 //! conjunction by default: `bus stop` needs both words, `"bus stop"` the phrase, and
 //! `AND`, `OR`, `NOT`, `-word`, `+word` and parentheses work as readers expect. Filters are
 //! facet terms; each filter's counts are computed with the *other* filters applied.
@@ -11,7 +11,7 @@
 //! Snippets are cut from a result's text as its page shows it ([`SearchIndex::snippet`]): the
 //! index holds no text.
 //!
-//! One engine in one file on purpose: parsing, filtering, counting and snippets share the
+//! One engine in one file on purpose: filtering, counting and snippets share the
 //! searcher and the catalog, and splitting them would spread one query over several files.
 
 use std::collections::BTreeMap;
@@ -20,9 +20,7 @@ use std::sync::Arc;
 use tantivy::collector::{Count, FacetCollector, FacetCounts, MultiCollector, TopDocs};
 use tantivy::columnar::Column;
 use tantivy::directory::FileHandle;
-use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, QueryParser, TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query};
 use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::snippet::{Snippet, SnippetGenerator};
 use tantivy::{
@@ -34,6 +32,7 @@ use super::bundle::{Manifest, ManifestFile, parse_catalog};
 use super::catalog::{Catalog, FacetLabel, SchoolMatch, SchoolMatcher};
 use super::directory::{ChunkCache, ChunkSource, ChunkedFile, StaticDirectory};
 use super::schema::{Fields, names, register_tokenizers};
+use super::words::{self, Leaf, TextField};
 use super::{
     FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
 };
@@ -357,7 +356,7 @@ impl SearchIndex {
             }
             for (dim, term) in &filter_terms {
                 if Some(*dim) != skip {
-                    let filter = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+                    let filter = Leaf::term(term.clone(), IndexRecordOption::Basic);
                     clauses.push((
                         Occur::Must,
                         Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
@@ -514,15 +513,23 @@ impl SearchIndex {
     /// it has no words.
     fn parse(&self, text: &str) -> Option<(Box<dyn Query>, Vec<String>)> {
         let text = sanitize_query(text);
-        if text.trim().is_empty() {
-            return None;
+        let fields = &self.fields;
+        let mut text_fields = Vec::new();
+        for (field, boost) in [
+            (fields.title, TITLE_BOOST),
+            (fields.body, 1.0),
+            (fields.school_names, SCHOOL_NAMES_BOOST),
+        ] {
+            // Every text field has its analyzer registered when the index is opened.
+            let analyzer = self.index.tokenizer_for_field(field).ok()?;
+            text_fields.push(TextField {
+                field,
+                boost,
+                analyzer,
+            });
         }
-        let (query, errors) = self.parser().parse_query_lenient(&text);
-        let warnings = errors
-            .iter()
-            .map(|error| format!("Part of the search was not understood: {error}"))
-            .collect();
-        Some((query, warnings))
+        let (query, warnings) = words::parse(&text, &mut text_fields);
+        query.map(|query| (query, warnings))
     }
 
     /// The fields free text is looked for in.
@@ -532,15 +539,6 @@ impl SearchIndex {
             self.fields.body,
             self.fields.school_names,
         ]
-    }
-
-    fn parser(&self) -> QueryParser {
-        let fields = &self.fields;
-        let mut parser = QueryParser::for_index(&self.index, self.text_fields().to_vec());
-        parser.set_conjunction_by_default();
-        parser.set_field_boost(fields.title, TITLE_BOOST);
-        parser.set_field_boost(fields.school_names, SCHOOL_NAMES_BOOST);
-        parser
     }
 
     fn facets(
