@@ -68,6 +68,11 @@ pub fn school_search(slug: &str) -> String {
     format!("{SEARCH}?school={slug}")
 }
 
+/// The search page, filtered to one topic: `search/?tag=<slug>`.
+pub fn tag_search(slug: &str) -> String {
+    format!("{SEARCH}?tag={slug}")
+}
+
 /// Part `number` (from 1) of a sitemap too long for one file: `sitemaps/<number>.xml`.
 pub fn sitemap_part(number: usize) -> String {
     format!("sitemaps/{number}.xml")

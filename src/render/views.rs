@@ -160,6 +160,8 @@ pub struct TagView<'a> {
     pub slug: &'a str,
     pub label: &'a str,
     pub url: String,
+    /// The search page filtered to this topic.
+    pub search_url: String,
     pub count: usize,
 }
 

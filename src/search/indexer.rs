@@ -34,6 +34,7 @@ const HASH_HEX_LEN: usize = 20;
 /// Bytes a chunk of an index file holds (see `chunk_size_for`).
 const CHUNK: usize = 16 * 1024;
 const TERM_CHUNK: usize = 8 * 1024;
+const POSITIONS_CHUNK: usize = 64 * 1024;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -344,10 +345,14 @@ fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchErro
 
 /// Chunk size of an index file. A word's lookup reads one block of about 4 KB of its field's
 /// dictionary, so dictionary chunks are small; postings and columns are read in runs, where
-/// fewer requests serve better than fewer bytes.
+/// fewer requests serve better than fewer bytes. Positions, two thirds of a big index, are read
+/// only by phrases, in long runs: big chunks keep a 100,000-testimony archive's files within
+/// what hosts take (Cloudflare Pages: 100,000 files).
 fn chunk_size_for(name: &str) -> usize {
     if name.ends_with(".term") {
         TERM_CHUNK
+    } else if name.ends_with(".pos") {
+        POSITIONS_CHUNK
     } else {
         CHUNK
     }

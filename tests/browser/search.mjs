@@ -66,6 +66,18 @@ await waitForAnswer(page);
 const fromHome = { url: page.url(), links: await links(), warmed,
   stored: await page.evaluate(() => sessionStorage.getItem('testimony.q')) };
 
+// A topic's page lists its newest testimonies and links to the search filtered by the topic,
+// which lists them all: the page starts with that filter chosen.
+await page.goto(`${base}tags/`);
+const topic = await page.$eval('main a[href*="tags/"]', (a) => a.getAttribute('href'));
+await page.goto(new URL(topic, base).href);
+const topicSlug = topic.split('/').filter(Boolean).pop();
+const byTopic = { slug: topicSlug, page: await page.textContent('main > p') };
+await page.goto(`${base}search/?tag=${topicSlug}`);
+await waitForAnswer(page);
+Object.assign(byTopic, { status: await status(), chosen: await page.$eval('#search-tag', (s) => s.value),
+  url: page.url() });
+
 // On a phone the filters start closed, and their counts wait until the reader opens them.
 const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
 await phone.route((url) => !url.href.startsWith(base), (route) =>
@@ -87,6 +99,7 @@ await phone.close();
 console.log(JSON.stringify({
   onPhone,
   fromHome,
+  byTopic,
   firstLinks, firstResult, kindOptions, secondLinks, firstStatus, secondStatus, urlAfter, url,
   historyBefore: historyLength, historyAfter, problems, firstQueryMs, secondQueryMs,
   firstBytes, totalBytes: downloaded.bytes, noscript,

@@ -207,6 +207,27 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
     assert_eq!(home["links"], result["firstLinks"], "{result}");
     assert_eq!(home["stored"], serde_json::Value::Null, "{result}");
     assert_eq!(home["warmed"], true, "{result}");
+    // The search a topic's page links to starts with the topic chosen, and finds every
+    // testimony the topic has.
+    let topic = &result["byTopic"];
+    assert_eq!(topic["chosen"], topic["slug"], "{result}");
+    let number = |text: &serde_json::Value| -> String {
+        let text = text.as_str().unwrap_or_default();
+        text.split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        number(&topic["page"]).parse::<u32>().is_ok_and(|n| n > 0),
+        "{result}"
+    );
+    assert_eq!(number(&topic["status"]), number(&topic["page"]), "{result}");
+    assert_eq!(
+        topic["url"],
+        server.url(&format!("/search/?tag={}", topic["slug"].as_str().unwrap())),
+        "{result}"
+    );
     // The reader's words never reach the address bar or the history.
     assert_eq!(result["urlAfter"], result["url"]);
     assert_eq!(result["historyAfter"], result["historyBefore"]);

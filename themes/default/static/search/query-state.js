@@ -1,12 +1,13 @@
 /* What the reader asks for: the query the page starts with, then the request the form describes.
  *
  * The reader's words never reach the address bar or the history (the device may be shared):
- * the starting query is read once from ?q= and ?school=, and from sessionStorage['testimony.q']
+ * the starting query is read once from ?q=, ?school= and ?tag= (a topic's page links to its
+ * search), and from sessionStorage['testimony.q']
  * (written by the home page's search box), which is deleted at once. Nothing here writes any
  * of them.
  */
 
-/* {query, school} to start with. The stored query wins over ?q=. */
+/* {query, school, tag} to start with. The stored query wins over ?q=. */
 export function startingQuery() {
   const params = new URLSearchParams(window.location.search);
   let query = params.get('q') || '';
@@ -17,7 +18,7 @@ export function startingQuery() {
   } catch (e) {
     /* storage unavailable */
   }
-  return { query, school: params.get('school') || null };
+  return { query, school: params.get('school') || null, tag: params.get('tag') || null };
 }
 
 /* The request of the words box `q`, the <select> filters `selects` ({kind, region, tag, year})

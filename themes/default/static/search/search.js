@@ -36,6 +36,7 @@
  * The page is ready for input when #search-app has data-state="ready" (also "loading", "error").
  */
 
+import { el } from './dom.js';
 import { startingQuery, queryState } from './query-state.js';
 import { startWorker } from './worker-client.js';
 import { initialFiles } from './index-files.js';
@@ -73,6 +74,12 @@ function start(app) {
 
   const query = queryState(q, selects, begin.school);
   q.value = begin.query;
+  if (begin.tag) {
+    /* Chosen until the first counts name it; then the filters list it with its label. */
+    const option = selects.tag.appendChild(el('option', null, begin.tag));
+    option.value = begin.tag;
+    selects.tag.value = begin.tag;
+  }
   const view = resultsView(list, more, $('search-status'));
   let ready = false;
   let docCount = 0;
