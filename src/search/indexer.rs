@@ -34,7 +34,9 @@ const HASH_HEX_LEN: usize = 20;
 /// Bytes a chunk of an index file holds (see `chunk_size_for`).
 const CHUNK: usize = 16 * 1024;
 const TERM_CHUNK: usize = 8 * 1024;
-const POSITIONS_CHUNK: usize = 64 * 1024;
+/// Positions chunks grow with their file, up to this: at most about `POSITIONS_CHUNKS` of them.
+const MAX_POSITIONS_CHUNK: usize = 64 * 1024;
+const POSITIONS_CHUNKS: usize = 512;
 
 /// Builds the search index of the given (approved, public) testimonies. Returns the files to
 /// write, with paths relative to the output root ("search/manifest.json", ...), sorted by path.
@@ -117,7 +119,7 @@ fn bundle(
             name: name.clone(),
             hash: hash.clone(),
             bytes: bytes.len() as u64,
-            chunk_size: chunk_size_for(name) as u64,
+            chunk_size: chunk_size_for(name, bytes.len()) as u64,
         })
         .collect();
     let contents: Vec<Vec<u8>> = index_files.into_iter().map(|(_, _, b)| b).collect();
@@ -343,16 +345,19 @@ fn read_back(directory: &RamDirectory, name: &str) -> Result<Vec<u8>, SearchErro
     Ok(slice.read_bytes()?.as_slice().to_vec())
 }
 
-/// Chunk size of an index file. A word's lookup reads one block of about 4 KB of its field's
-/// dictionary, so dictionary chunks are small; postings and columns are read in runs, where
-/// fewer requests serve better than fewer bytes. Positions, two thirds of a big index, are read
-/// only by phrases, in long runs: big chunks keep a 100,000-testimony archive's files within
-/// what hosts take (Cloudflare Pages: 100,000 files).
-fn chunk_size_for(name: &str) -> usize {
+/// Chunk size of an index file of `len` bytes. A word's lookup reads one block of about 4 KB of
+/// its field's dictionary, so dictionary chunks are small; postings and columns are read in
+/// runs, where fewer requests serve better than fewer bytes. Positions, two thirds of a big
+/// index, are read only by phrases, in long runs: in a big archive their chunks grow (to 64 KB
+/// at 100,000 testimonies), which keeps its files within what hosts take (Cloudflare Pages:
+/// 100,000 files), while a small archive's phrases still read small chunks.
+fn chunk_size_for(name: &str, len: usize) -> usize {
     if name.ends_with(".term") {
         TERM_CHUNK
     } else if name.ends_with(".pos") {
-        POSITIONS_CHUNK
+        (len / POSITIONS_CHUNKS)
+            .next_power_of_two()
+            .clamp(CHUNK, MAX_POSITIONS_CHUNK)
     } else {
         CHUNK
     }
