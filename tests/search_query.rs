@@ -86,6 +86,10 @@ fn boolean_operators() {
     assert_eq!(ids(&query("stop NOT library")), [1001, 1002]);
     assert_eq!(ids(&query("stop -library")), [1001, 1002]);
     assert_eq!(ids(&query("(photos OR banter) -college")), [1002]);
+    // `OR` joins only the words beside it, as in a web search: (stop OR banter) walking, where
+    // "walked" (1001) and "walking" (1003) are both "walk".
+    assert_eq!(ids(&query("stop OR banter walking")), [1001, 1003]);
+    assert_eq!(ids(&query("walking stop OR banter")), [1001, 1003]);
     // A query of only exclusions means "everything but".
     assert_eq!(ids(&query("NOT stop")), [1004, 1005]);
 }

@@ -1,6 +1,6 @@
-//! A reader's words as a query: words (all of them required), `"phrases"`, `AND`, `OR`,
-//! `NOT` / `-word`, `+word` and parentheses; each word or phrase is looked for in every text
-//! field, each with its boost.
+//! A reader's words as a query: words (all of them required), `"phrases"`, `AND`, `OR`
+//! (between neighbours, as in a web search), `NOT` / `-word`, `+word` and parentheses; each
+//! word or phrase is looked for in every text field, each with its boost.
 //!
 //! This is the whole syntax readers get, so the search runtime does not carry tantivy's query
 //! parser, whose other syntax (fields, ranges, regular expressions, fuzzy terms, boosts, `*`) a
@@ -40,8 +40,8 @@ pub(crate) fn parse(text: &str, fields: &mut [TextField]) -> (Option<Box<dyn Que
         unmatched_close: false,
         unclosed: false,
     };
-    // At the top, `all_of` reads past a `)` and `any_of` past `OR`: every token is read.
-    let query = parser.any_of();
+    // At the top, `all_of` reads every token, past any `)` with no `(`.
+    let query = parser.all_of();
     if parser.unmatched_close {
         warnings.push("A closing bracket had no opening one, so it was read as a space.".into());
     }
@@ -138,68 +138,30 @@ impl Parser<'_> {
         self.tokens.get(self.next)
     }
 
-    /// Alternatives separated by `OR`: any of them matches.
-    fn any_of(&mut self) -> Option<Box<dyn Query>> {
-        let mut alternatives = Vec::new();
-        loop {
-            if let Some(query) = self.all_of() {
-                alternatives.push((Occur::Should, query));
-            }
-            if self.peek() == Some(&Token::Or) {
-                self.next += 1;
-            } else {
-                break;
-            }
-        }
-        match alternatives.len() {
-            0 => None,
-            1 => alternatives.pop().map(|(_, query)| query),
-            _ => Some(Box::new(BooleanQuery::new(alternatives))),
-        }
-    }
-
-    /// Words and groups side by side (or joined by `AND`): all of them required, those after
-    /// `NOT` or `-` excluded. Only exclusions means everything but them.
+    /// Words, phrases and groups side by side (or joined by `AND`): all of them required, those
+    /// after `NOT` or `-` excluded. Only exclusions means everything but them. Reads up to the
+    /// `)` that closes the group, or to the end.
     fn all_of(&mut self) -> Option<Box<dyn Query>> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut occur = Occur::Must;
-        while let Some(token) = self.peek().cloned() {
+        while let Some(token) = self.peek() {
             match token {
-                Token::Or => break,
                 Token::Close if self.depth > 0 => break,
                 Token::Close => {
                     // Unmatched at the top: read as a space.
                     self.unmatched_close = true;
                     self.next += 1;
                 }
-                Token::And | Token::Plus => self.next += 1,
+                // `AND` is what a space means; `+` before a word, and `OR` with nothing before
+                // it, say nothing more.
+                Token::And | Token::Plus | Token::Or => self.next += 1,
                 Token::Not | Token::Minus => {
                     occur = Occur::MustNot;
                     self.next += 1;
                     continue;
                 }
-                Token::Open => {
-                    self.next += 1;
-                    let group = if self.depth < MAX_DEPTH {
-                        self.depth += 1;
-                        let group = self.any_of();
-                        self.depth -= 1;
-                        if self.peek() == Some(&Token::Close) {
-                            self.next += 1;
-                        } else {
-                            self.unclosed = true;
-                        }
-                        group
-                    } else {
-                        None
-                    };
-                    if let Some(group) = group {
-                        clauses.push((occur, group));
-                    }
-                }
-                Token::Word(text) | Token::Phrase(text) => {
-                    self.next += 1;
-                    if let Some(query) = self.in_every_field(&text) {
+                Token::Open | Token::Word(_) | Token::Phrase(_) => {
+                    if let Some(query) = self.any_of() {
                         clauses.push((occur, query));
                     }
                 }
@@ -216,6 +178,53 @@ impl Parser<'_> {
             return clauses.pop().map(|(_, query)| query);
         }
         Some(Box::new(BooleanQuery::new(clauses)))
+    }
+
+    /// A word, phrase or group and those joined to it by `OR`: any of them matches. `OR` joins
+    /// only its neighbours, as in a web search: `stop OR bus home` is `(stop OR bus) home`.
+    fn any_of(&mut self) -> Option<Box<dyn Query>> {
+        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        loop {
+            if let Some(query) = self.one() {
+                alternatives.push((Occur::Should, query));
+            }
+            let joined = self.peek() == Some(&Token::Or)
+                && matches!(
+                    self.tokens.get(self.next + 1),
+                    Some(Token::Open | Token::Word(_) | Token::Phrase(_))
+                );
+            if !joined {
+                break;
+            }
+            self.next += 1;
+        }
+        match alternatives.len() {
+            0 => None,
+            1 => alternatives.pop().map(|(_, query)| query),
+            _ => Some(Box::new(BooleanQuery::new(alternatives))),
+        }
+    }
+
+    /// One word, phrase or bracketed group (the next token is one of their starts).
+    fn one(&mut self) -> Option<Box<dyn Query>> {
+        let token = self.tokens.get(self.next)?.clone();
+        self.next += 1;
+        match token {
+            Token::Word(text) | Token::Phrase(text) => self.in_every_field(&text),
+            Token::Open if self.depth < MAX_DEPTH => {
+                self.depth += 1;
+                let group = self.all_of();
+                self.depth -= 1;
+                if self.peek() == Some(&Token::Close) {
+                    self.next += 1;
+                } else {
+                    self.unclosed = true;
+                }
+                group
+            }
+            // Nested too deep: read as a space.
+            _ => None,
+        }
     }
 
     /// A word or phrase in any text field: its words in order, as each field's analyzer makes
