@@ -5,7 +5,7 @@
 //! This is the whole syntax readers get, so the search runtime does not carry tantivy's query
 //! parser, whose other syntax (fields, ranges, regular expressions, fuzzy terms, boosts, `*`) a
 //! reader never uses. Leaving it out, and keeping tantivy's own term and phrase queries out of
-//! `dyn Query` (see [`Leaf`]), took the runtime from 723 KB to 445 KB gzip, most of it the
+//! `dyn Query` (see [`Leaf`]), took the runtime from 723 KB to 454 KB gzip, most of it the
 //! regular-expression engine and its Unicode tables.
 
 use std::fmt;
