@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use tantivy::directory::{Directory, RamDirectory};
@@ -122,8 +123,10 @@ fn bundle(
             chunk_size: chunk_size_for(name, bytes.len()) as u64,
         })
         .collect();
-    let contents: Vec<Vec<u8>> = index_files.into_iter().map(|(_, _, b)| b).collect();
-    for (file, bytes) in index.iter().zip(&contents) {
+    // Shared with the index opened below to find the hot pieces, not copied for it.
+    let contents: Arc<Vec<Vec<u8>>> =
+        Arc::new(index_files.into_iter().map(|(_, _, b)| b).collect());
+    for (file, bytes) in index.iter().zip(contents.iter()) {
         for (number, chunk) in bytes.chunks(file.chunk_size as usize).enumerate() {
             add(file.chunk_file(number as u32), &|| chunk.to_vec());
         }
@@ -373,10 +376,10 @@ const HOT_GAP: usize = 64;
 /// query needs them.
 fn hot_pieces(
     index: &[ManifestFile],
-    contents: &[Vec<u8>],
+    contents: &Arc<Vec<Vec<u8>>>,
     catalog: &Catalog,
 ) -> Result<Vec<HotPiece>, SearchError> {
-    struct InMemory(Vec<Vec<u8>>, Vec<usize>);
+    struct InMemory(Arc<Vec<Vec<u8>>>, Vec<usize>);
     impl ChunkSource for InMemory {
         fn fetch(&self, file: u32, chunk: u32, len: usize) -> std::io::Result<Vec<u8>> {
             let start = chunk as usize * self.1[file as usize];
@@ -384,7 +387,7 @@ fn hot_pieces(
         }
     }
     let cache = ChunkCache::recording(InMemory(
-        contents.to_vec(),
+        Arc::clone(contents),
         index.iter().map(|f| f.chunk_size as usize).collect(),
     ));
     let opened = SearchIndex::from_chunks(index, catalog.clone(), cache.clone())?;

@@ -80,28 +80,32 @@ impl Found {
 pub fn search_output_dir(output_dir: &Path, query: &SearchRequest) -> Result<Found, SearchError> {
     let index = open_output_dir(output_dir)?;
     let results = index.search(query)?;
+    let pages = results
+        .results
+        .iter()
+        .map(|hit| read_page(output_dir, hit.id))
+        .collect::<Result<Vec<Page>, SearchError>>()?;
+    let snippets = index.snippets(&query.query, pages.iter().map(|page| page.text.as_str()))?;
     let shown = results
         .results
         .iter()
-        .map(|hit| {
-            let page = read_page(output_dir, hit.id)?;
-            let snippet_parts = index.snippet(&query.query, &page.text)?;
-            Ok(ShownResult {
-                id: hit.id,
-                url: hit.url.clone(),
-                score: hit.score,
-                title: page.title,
-                published: page.published,
-                schools: page.schools,
-                content_warnings: page.content_warnings,
-                snippet: snippet_parts
-                    .iter()
-                    .map(|part| part.text.as_str())
-                    .collect(),
-                snippet_parts,
-            })
+        .zip(pages)
+        .zip(snippets)
+        .map(|((hit, page), snippet_parts)| ShownResult {
+            id: hit.id,
+            url: hit.url.clone(),
+            score: hit.score,
+            title: page.title,
+            published: page.published,
+            schools: page.schools,
+            content_warnings: page.content_warnings,
+            snippet: snippet_parts
+                .iter()
+                .map(|part| part.text.as_str())
+                .collect(),
+            snippet_parts,
         })
-        .collect::<Result<_, SearchError>>()?;
+        .collect();
     Ok(Found { results, shown })
 }
 

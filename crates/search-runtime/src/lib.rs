@@ -44,9 +44,7 @@ use serde::{Deserialize, Serialize};
 
 use testimony_search::bundle::{Manifest, ManifestFile, parse_catalog};
 use testimony_search::directory::{ChunkCache, ChunkSource};
-use testimony_search::{
-    Catalog, SearchError, SearchIndex, SearchRequest, SearchResults, SnippetPart,
-};
+use testimony_search::{Catalog, SearchError, SearchIndex, SearchRequest, SearchResults};
 
 /// The chunks reads asked for that the runtime does not hold, as (file, chunk).
 type Missing = Arc<Mutex<BTreeSet<(u32, u32)>>>;
@@ -333,11 +331,7 @@ pub unsafe extern "C" fn tm_snippets(request_ptr: *const u8, request_len: usize)
     let request = unsafe { input(request_ptr, request_len) };
     with_index(request, |index, request| {
         let request: SnippetsRequest = parse_json(request, "snippet request")?;
-        request
-            .texts
-            .iter()
-            .map(|text| index.snippet(&request.query, text))
-            .collect::<Result<Vec<Vec<SnippetPart>>, SearchError>>()
+        index.snippets(&request.query, request.texts.iter().map(String::as_str))
     })
 }
 

@@ -37,9 +37,6 @@ use super::{
     FacetCount, Facets, SearchError, SearchHit, SearchRequest, SearchResults, SnippetPart,
 };
 
-/// What tantivy calls a document's number in its segment.
-type DocId = u32;
-
 const DEFAULT_LIMIT: usize = 20;
 const MAX_LIMIT: usize = 200;
 /// Schools listed in the school filter's counts (the selected one is always included).
@@ -435,7 +432,7 @@ impl SearchIndex {
     pub fn read_what_every_query_reads(&self) -> Result<(), SearchError> {
         let searcher = self.reader.searcher();
         for segment in searcher.segment_readers() {
-            for field in self.text_fields() {
+            for (field, _) in self.text_fields() {
                 segment.inverted_index(field)?;
             }
             self.read_lengths_and_ids(segment)?;
@@ -491,35 +488,49 @@ impl SearchIndex {
     /// the passage where the query's words are densest, the words marked, "…" where the text
     /// was cut; the start of the text when the query has no words in it.
     pub fn snippet(&self, query: &str, text: &str) -> Result<Vec<SnippetPart>, SearchError> {
-        let snippet = match self.parse(query) {
+        Ok(self.snippets(query, [text])?.pop().unwrap_or_default())
+    }
+
+    /// As [`SearchIndex::snippet`], for each of `texts`: the query is read, and its words
+    /// weighed, once for them all.
+    pub fn snippets<'t>(
+        &self,
+        query: &str,
+        texts: impl IntoIterator<Item = &'t str>,
+    ) -> Result<Vec<Vec<SnippetPart>>, SearchError> {
+        let generator = match self.parse(query) {
             Some((query, _)) => {
                 let searcher = self.reader.searcher();
                 let mut generator = SnippetGenerator::create(&searcher, &*query, self.fields.body)?;
                 generator.set_max_num_chars(SNIPPET_CHARS);
-                Some(generator.snippet(text)).filter(|snippet| !snippet.highlighted().is_empty())
+                Some(generator)
             }
             None => None,
         };
-        Ok(match snippet {
-            Some(snippet) => highlighted_parts(&snippet, text),
-            None => vec![SnippetPart {
-                text: opening(text, SNIPPET_CHARS),
-                mark: false,
-            }],
-        })
+        Ok(texts
+            .into_iter()
+            .map(|text| {
+                let snippet = generator
+                    .as_ref()
+                    .map(|generator| generator.snippet(text))
+                    .filter(|snippet| !snippet.highlighted().is_empty());
+                match snippet {
+                    Some(snippet) => highlighted_parts(&snippet, text),
+                    None => vec![SnippetPart {
+                        text: opening(text, SNIPPET_CHARS),
+                        mark: false,
+                    }],
+                }
+            })
+            .collect())
     }
 
     /// The free-text query, with what could not be understood in plain words; `None` when
     /// it has no words.
     fn parse(&self, text: &str) -> Option<(Box<dyn Query>, Vec<String>)> {
         let text = sanitize_query(text);
-        let fields = &self.fields;
         let mut text_fields = Vec::new();
-        for (field, boost) in [
-            (fields.title, TITLE_BOOST),
-            (fields.body, 1.0),
-            (fields.school_names, SCHOOL_NAMES_BOOST),
-        ] {
+        for (field, boost) in self.text_fields() {
             // Every text field has its analyzer registered when the index is opened.
             let analyzer = self.index.tokenizer_for_field(field).ok()?;
             text_fields.push(TextField {
@@ -532,12 +543,12 @@ impl SearchIndex {
         query.map(|query| (query, warnings))
     }
 
-    /// The fields free text is looked for in.
-    fn text_fields(&self) -> [Field; 3] {
+    /// The fields free text is looked for in, each with its boost.
+    fn text_fields(&self) -> [(Field, f32); 3] {
         [
-            self.fields.title,
-            self.fields.body,
-            self.fields.school_names,
+            (self.fields.title, TITLE_BOOST),
+            (self.fields.body, 1.0),
+            (self.fields.school_names, SCHOOL_NAMES_BOOST),
         ]
     }
 
@@ -635,8 +646,7 @@ impl IdColumns {
                 self.columns.entry(address.segment_ord).or_insert(column)
             }
         };
-        let doc: DocId = address.doc_id;
-        column.first(doc).ok_or_else(|| {
+        column.first(address.doc_id).ok_or_else(|| {
             SearchError::new("a testimony in the search index has no id; rebuild the site")
         })
     }
