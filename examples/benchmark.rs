@@ -354,27 +354,25 @@ fn search_figures(public: &Path) -> Result<(), String> {
     let manifest = Manifest::parse(&manifest_bytes).map_err(|e| e.to_string())?;
     let search = public.join("search");
     let runtime = read(&search.join(&manifest.runtime))?;
-    let catalog = read(&search.join(&manifest.catalog))?;
+    let hot = read(&search.join(&manifest.hot_file))?;
     let index_bytes: u64 = manifest.index.iter().map(|f| f.bytes).sum();
     let chunks: u64 = manifest.index.iter().map(|f| f.chunk_count()).sum();
     let hot_bytes = manifest.hot_bytes;
     println!();
     println!(
         "Search index: {} in {chunks} chunk files; runtime {} raw, {} gzip, {} brotli; \
-         catalog {} raw, {} brotli; manifest {}.",
+         catalog {} raw; manifest {}.",
         kb(index_bytes),
         kb(runtime.len() as u64),
         kb(gzip(&runtime) as u64),
         kb(brotli(&runtime) as u64),
-        kb(catalog.len() as u64),
-        kb(brotli(&catalog) as u64),
+        kb(manifest.catalog_bytes),
         kb(manifest_bytes.len() as u64),
     );
-    let before_first =
-        manifest_bytes.len() as u64 + brotli(&runtime) as u64 + brotli(&catalog) as u64 + hot_bytes;
+    let before_first = manifest_bytes.len() as u64 + brotli(&runtime) as u64 + brotli(&hot) as u64;
     println!(
-        "Before the first query a reader fetches {} (manifest, runtime and catalog as brotli, \
-         the hot file of {} pieces, {}).",
+        "Before the first query a reader fetches {} (manifest, runtime and the hot file as \
+         brotli: the catalog, then {} pieces, {} in all).",
         kb(before_first),
         manifest.hot.len(),
         kb(hot_bytes)

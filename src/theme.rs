@@ -1,7 +1,7 @@
 //! The theme: the built-in `default` theme embedded in the binary, overlaid file by file with a
 //! site's `themes/<name>/` when it has one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::Path;
 
@@ -18,6 +18,8 @@ static BUILT_IN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default
 pub struct Theme {
     pub templates: BTreeMap<String, String>,
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// The static files a site's theme supplies, in place of the built-in ones or beside them.
+    pub site_static_files: BTreeSet<String>,
 }
 
 impl Theme {
@@ -94,6 +96,7 @@ impl Theme {
                     })?;
                     self.templates.insert(relative, text);
                 } else {
+                    self.site_static_files.insert(relative.clone());
                     self.static_files.insert(relative, bytes);
                 }
             }

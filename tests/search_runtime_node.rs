@@ -168,7 +168,7 @@ fn the_wasm_runtime_answers_queries_in_node() {
         );
     }
 
-    // Opening fetched the manifest, then the runtime, the catalog and the hot file; what the
+    // Opening fetched the manifest, then the runtime and the hot file (with the catalog); what the
     // queries needed besides came in rounds. Only files under /search/, each once.
     let fetched: Vec<&str> = out["fetched"]
         .as_array()
@@ -185,14 +185,14 @@ fn the_wasm_runtime_answers_queries_in_node() {
     unique.dedup();
     assert_eq!(unique.len(), fetched.len(), "{fetched:?}");
     let at_init = out["fetched_at_init"].as_u64().unwrap() as usize;
-    assert_eq!(at_init, 4, "{fetched:?}");
+    assert_eq!(at_init, 3, "{fetched:?}");
     assert!(fetched[0].ends_with("/manifest.json"), "{fetched:?}");
     assert!(
-        fetched[1..4].iter().any(|f| f.contains("/hot.")),
+        fetched[1..3].iter().any(|f| f.contains("/hot.")),
         "{fetched:?}"
     );
     assert!(
-        fetched[4..].iter().all(|f| f.ends_with(".bin")),
+        fetched[3..].iter().all(|f| f.ends_with(".bin")),
         "{fetched:?}"
     );
 }

@@ -2,7 +2,7 @@
 //! `assets/` (cached for ever by browsers), with JavaScript modules importing each other's
 //! fingerprinted copies.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use sha2::{Digest, Sha256};
@@ -106,6 +106,55 @@ fn fingerprint_copy(
         (fingerprint(path, copy.as_bytes()), copy.into_bytes()),
     );
     Ok(())
+}
+
+/// The bundles that stand in for their entry modules: `search/search.js` is served as
+/// `search/search.bundle.js` (tools/bundle/bundle.mjs makes it from that module and those it
+/// imports) when the theme has that bundle, unless the site supplies one of the bundled modules
+/// but not the bundle, which would then be stale: the modules are served instead.
+pub(super) fn standing_bundles(
+    files: &BTreeMap<String, Vec<u8>>,
+    site_files: &BTreeSet<String>,
+) -> BTreeMap<String, String> {
+    let mut bundles = BTreeMap::new();
+    for entry in files.keys() {
+        let Some(stem) = entry.strip_suffix(".js") else {
+            continue;
+        };
+        let bundle = format!("{stem}.bundle.js");
+        if stem.ends_with(".bundle") || !files.contains_key(&bundle) {
+            continue;
+        }
+        let stale = !site_files.contains(&bundle)
+            && module_graph(entry, files)
+                .iter()
+                .any(|module| site_files.contains(module));
+        if !stale {
+            bundles.insert(entry.clone(), bundle);
+        }
+    }
+    bundles
+}
+
+/// `entry` and every module it imports, directly or not (those the theme has).
+fn module_graph(entry: &str, files: &BTreeMap<String, Vec<u8>>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut next = vec![entry.to_owned()];
+    while let Some(path) = next.pop() {
+        let Some(bytes) = files.get(&path) else {
+            continue;
+        };
+        let source = String::from_utf8_lossy(bytes);
+        for range in relative_imports(&source) {
+            if let Some(target) = resolve_import(&path, &source[range])
+                && !found.contains(&target)
+            {
+                next.push(target);
+            }
+        }
+        found.insert(path);
+    }
+    found
 }
 
 /// The static file a relative specifier names from the module at `importer`: `./x.js` from
@@ -251,6 +300,58 @@ mod tests {
         assert!(error(&[("a.js", "import '../a.js';")]).contains("`../a.js`"));
         let circle = error(&[("a.js", "import './b.js';"), ("b.js", "import './a.js';")]);
         assert!(circle.contains("a.js -> b.js -> a.js"), "{circle}");
+    }
+
+    #[test]
+    fn a_bundle_stands_for_its_modules_unless_the_site_changed_one_of_them() {
+        let files: BTreeMap<String, Vec<u8>> = [
+            ("search/search.js", "import './dom.js';"),
+            ("search/dom.js", "export {};"),
+            ("search/search.bundle.js", "/* both */"),
+            ("search/other.js", "export {};"),
+            ("school-finder.js", "import './search/dom.js';"),
+        ]
+        .into_iter()
+        .map(|(path, text)| (path.to_owned(), text.as_bytes().to_vec()))
+        .collect();
+        let site = |paths: &[&str]| paths.iter().map(|p| p.to_string()).collect();
+        let bundled = BTreeMap::from([(
+            "search/search.js".to_owned(),
+            "search/search.bundle.js".to_owned(),
+        )]);
+        assert_eq!(standing_bundles(&files, &site(&[])), bundled);
+        assert_eq!(
+            standing_bundles(&files, &site(&["search/other.js", "school-finder.js"])),
+            bundled
+        );
+        assert!(standing_bundles(&files, &site(&["search/dom.js"])).is_empty());
+        assert!(standing_bundles(&files, &site(&["search/search.js"])).is_empty());
+        assert_eq!(
+            standing_bundles(&files, &site(&["search/dom.js", "search/search.bundle.js"])),
+            bundled
+        );
+    }
+
+    #[test]
+    fn the_built_in_bundles_stand_for_the_search_page_and_its_worker() {
+        let theme = Theme::built_in();
+        let bundles = standing_bundles(&theme.static_files, &BTreeSet::new());
+        assert_eq!(
+            bundles.into_iter().collect::<Vec<_>>(),
+            [
+                ("search/search.js".into(), "search/search.bundle.js".into()),
+                ("search/worker.js".into(), "search/worker.bundle.js".into()),
+            ]
+        );
+        // Nothing is left to import: the page loads one script, the worker one.
+        for bundle in ["search/search.bundle.js", "search/worker.bundle.js"] {
+            let source = String::from_utf8_lossy(&theme.static_files[bundle]);
+            assert!(source.contains("// search/"), "{bundle} is esbuild's");
+            assert!(
+                relative_imports(&source).is_empty(),
+                "{bundle} imports nothing"
+            );
+        }
     }
 
     #[test]

@@ -120,6 +120,13 @@ impl<'a> Renderer<'a> {
             assets.push(OutputFile::new(path.clone(), bytes.clone()));
             assets.push(OutputFile::new(fingerprinted, copy));
         }
+        // A module with a bundle that stands for it is served as the bundle.
+        for (entry, bundle) in
+            assets::standing_bundles(&theme.static_files, &theme.site_static_files)
+        {
+            let bundled = urls[&bundle].clone();
+            urls.insert(entry, bundled);
+        }
         tera.register_function("asset_url", AssetUrl { urls });
         Ok(Renderer {
             tera,

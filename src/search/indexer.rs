@@ -85,8 +85,8 @@ struct Bundled {
     paths: Vec<String>,
 }
 
-/// Cuts the index files (content hash, tantivy name, bytes) into chunks and writes the
-/// catalog and the manifest beside them. A content-addressed file for which `written` holds
+/// Cuts the index files (content hash, tantivy name, bytes) into chunks and writes the hot
+/// file (the catalog, then the hot pieces) and the manifest beside them. A content-addressed file for which `written` holds
 /// (a name under `search/`) is listed but not handed back again.
 fn bundle(
     index_files: Vec<(String, String, Vec<u8>)>,
@@ -112,8 +112,6 @@ fn bundle(
     };
     let (runtime, runtime_bytes) = (runtime_file_name(), RUNTIME_WASM.len() as u64);
     add(runtime.clone(), &|| RUNTIME_WASM.to_vec());
-    let (catalog_name, catalog_len) = hashed("catalog", "json", &catalog_bytes);
-    add(catalog_name.clone(), &|| catalog_bytes.clone());
     let index: Vec<ManifestFile> = index_files
         .iter()
         .map(|(hash, name, bytes)| ManifestFile {
@@ -133,7 +131,9 @@ fn bundle(
     }
     let doc_count = catalog.doc_count;
     let hot = hot_pieces(&index, &contents, catalog)?;
-    let mut hot_bytes = Vec::new();
+    // The catalog first, then the pieces: what opening needs, in one file.
+    let catalog_len = catalog_bytes.len() as u64;
+    let mut hot_bytes = catalog_bytes;
     for piece in &hot {
         let start = piece.start as usize;
         hot_bytes
@@ -145,7 +145,6 @@ fn bundle(
         format: MANIFEST_FORMAT,
         runtime,
         runtime_bytes,
-        catalog: catalog_name,
         catalog_bytes: catalog_len,
         index,
         hot_file,

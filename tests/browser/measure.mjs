@@ -1,7 +1,7 @@
 // Measures search in a real browser (not a test: it prints figures). Opens BASE/search/, waits
 // for the runtime, then for each query: the time from submitting the form to the result count
 // shown, the bytes it downloaded (index chunks it needed), and the time asked again (its chunks
-// held). Also the bytes downloaded before the first query (page, runtime, catalog, hot chunks).
+// held). Also the bytes downloaded before the first query (page, runtime, hot file).
 // Usage: node tests/browser/measure.mjs http://127.0.0.1:PORT/ [QUERY ...]
 import { launch, countBytes } from './common.mjs';
 

@@ -104,7 +104,7 @@ const enc = (s) => new TextEncoder().encode(s);
 const robustness = {
   search_before_open: callRaw('tm_search', enc('{"query":"bus"}')),
   open_bad_manifest: callRaw('tm_open', enc('not json')),
-  open_catalog_as_manifest: callRaw('tm_open', await readFile(path.join(outputDir, 'search', manifest.catalog))),
+  open_hot_file_as_manifest: callRaw('tm_open', await readFile(path.join(outputDir, 'search', manifest.hot_file))),
   search_invalid_utf8: callRaw('tm_search', new Uint8Array([0xff, 0xfe, 0x00])),
   suggest_bad_json: callRaw('tm_suggest_schools', enc('{"text": 3}')),
   snippets_before_open: callRaw('tm_snippets', enc('{"query":"bus","texts":["a bus"]}')),

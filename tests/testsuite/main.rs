@@ -4,6 +4,7 @@
 mod a11y;
 mod browser;
 mod build;
+mod bundle;
 mod common;
 mod deploy;
 mod desk;

@@ -285,11 +285,7 @@ mod incremental {
             .iter()
             .flat_map(|file| (0..file.chunk_count() as u32).map(|n| file.chunk_file(n)))
             .collect();
-        referenced.extend([
-            manifest.runtime.clone(),
-            manifest.catalog.clone(),
-            manifest.hot_file.clone(),
-        ]);
+        referenced.extend([manifest.runtime.clone(), manifest.hot_file.clone()]);
         referenced.insert("manifest.json".into());
         let present: BTreeSet<String> = files(&served.join("search"))
             .into_keys()

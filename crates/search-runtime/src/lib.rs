@@ -8,9 +8,9 @@
 //!
 //! Protocol (all strings UTF-8, all JSON):
 //!
-//! 1. `tm_open(manifest_ptr, manifest_len, catalog_ptr, catalog_len, hot_ptr, hot_len)` with the
-//!    bytes of the manifest, the catalog and the manifest's hot file (the bytes opening the
-//!    index and every query read). The runtime checks the manifest (its `format` among the rest) and answers
+//! 1. `tm_open(manifest_ptr, manifest_len, hot_ptr, hot_len)` with the bytes of the manifest and
+//!    of the manifest's hot file (the catalog, then the bytes opening the index and every query
+//!    read). The runtime checks the manifest (its `format` among the rest) and answers
 //!    `doc_count`, the `catalog`, and `unfiltered`: what a search with no words and no filters
 //!    answers, which a page can show without asking.
 //! 2. `tm_search(request_ptr, request_len)` with a `SearchRequest` as JSON;
@@ -226,36 +226,28 @@ pub unsafe extern "C" fn tm_add_chunk(
     })
 }
 
-/// Opens the index the manifest describes, with its catalog and its hot file.
+/// Opens the index the manifest describes, with its hot file (which holds the catalog).
 ///
 /// # Safety
-/// `manifest_ptr..+manifest_len`, `catalog_ptr..+catalog_len` and `hot_ptr..+hot_len` must be
-/// readable.
+/// `manifest_ptr..+manifest_len` and `hot_ptr..+hot_len` must be readable.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn tm_open(
     manifest_ptr: *const u8,
     manifest_len: usize,
-    catalog_ptr: *const u8,
-    catalog_len: usize,
     hot_ptr: *const u8,
     hot_len: usize,
 ) -> i32 {
     // SAFETY: per the contract above.
-    let (manifest, catalog, hot) = unsafe {
-        (
-            input(manifest_ptr, manifest_len),
-            input(catalog_ptr, catalog_len),
-            input(hot_ptr, hot_len),
-        )
-    };
+    let (manifest, hot) = unsafe { (input(manifest_ptr, manifest_len), input(hot_ptr, hot_len)) };
     RUNTIME.with_borrow_mut(|runtime| {
         runtime.open = None;
         let result = Manifest::parse(manifest).and_then(|manifest| {
-            let catalog = parse_catalog(catalog)?;
+            let hot = manifest.split_hot(hot)?;
+            let catalog = parse_catalog(hot.catalog)?;
             let missing = Missing::default();
             let cache = ChunkCache::new(NoteMissing(missing.clone()));
-            for (hot, bytes) in manifest.split_hot(hot)? {
-                cache.insert_piece(hot.file, hot.start as usize, bytes.to_vec());
+            for (piece, bytes) in hot.pieces {
+                cache.insert_piece(piece.file, piece.start as usize, bytes.to_vec());
             }
             let index = SearchIndex::from_chunks(&manifest.index, catalog, cache.clone())?;
             let opened = Opened {

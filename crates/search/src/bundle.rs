@@ -3,8 +3,9 @@
 //! ```text
 //! search/manifest.json             not hashed: the only file whose name a page knows
 //! search/runtime.<hash>.wasm       the search runtime (this crate for wasm32)
-//! search/catalog.<hash>.json       school names, aliases, filter labels (see catalog.rs)
-//! search/hot.<hash>.bin            the hot pieces (below), one after another, in one file
+//! search/hot.<hash>.bin            the catalog (school names, aliases, filter labels: JSON,
+//!                                  see catalog.rs), then the hot pieces (below), one after
+//!                                  another, in one file
 //! search/<hash>.<n>.bin            chunk n of a tantivy file (meta.json, <segment>.idx, .term ...)
 //! ```
 //!
@@ -13,13 +14,12 @@
 //! changes the names of files whose bytes changed. Plain GETs of whole files: no HTTP range
 //! requests, which some static hosts do not honour.
 //!
-//! A reader fetches the manifest, then the runtime, the catalog and the hot file at once (the
-//! `hot` pieces are the byte ranges opening the index and any query with words read), then the
-//! further
+//! A reader fetches the manifest, then the runtime and the hot file at once (the `hot` pieces
+//! are the byte ranges opening the index and any query with words read), then the further
 //! chunks a query touches, each the first time. Readers check `format` and refuse what they do
 //! not know. In the browser the runtime is that reader: the worker's JavaScript knows the
-//! manifest only as far as downloading goes (`runtime`, `catalog`, `hot_file`), and the runtime
-//! names every further chunk it asks for.
+//! manifest only as far as downloading goes (`runtime`, `hot_file`), and the runtime names
+//! every further chunk it asks for.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +30,7 @@ use super::catalog::Catalog;
 pub const MANIFEST_PATH: &str = "search/manifest.json";
 /// The folder everything lives in, relative to the output root.
 pub const SEARCH_DIR: &str = "search";
-pub const MANIFEST_FORMAT: u32 = 4;
+pub const MANIFEST_FORMAT: u32 = 5;
 
 /// `search/manifest.json`. File names are relative to the manifest's folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,18 +40,28 @@ pub struct Manifest {
     /// The search runtime, e.g. "runtime.1a2b3c4d5e6f7a8b9c0d.wasm".
     pub runtime: String,
     pub runtime_bytes: u64,
-    /// The catalog, e.g. "catalog.1a2b3c4d5e6f7a8b9c0d.json".
-    pub catalog: String,
+    /// The length of the catalog, which the hot file starts with.
     pub catalog_bytes: u64,
     /// The tantivy index files; a chunk is named by its file's number here and its own.
     pub index: Vec<ManifestFile>,
-    /// The file holding the `hot` pieces, one after another, e.g. "hot.1a2b3c4d5e6f7a8b9c0d.bin".
+    /// The file holding the catalog, then the `hot` pieces one after another, e.g.
+    /// "hot.1a2b3c4d5e6f7a8b9c0d.bin".
     pub hot_file: String,
     pub hot_bytes: u64,
-    /// The pieces in `hot_file`, in its order: fetched before the index is opened.
+    /// The pieces in `hot_file`, in its order after the catalog: fetched before the index is
+    /// opened.
     pub hot: Vec<HotPiece>,
     /// Number of testimonies in the index.
     pub doc_count: u64,
+}
+
+/// The hot file, cut as its manifest says.
+#[derive(Debug, PartialEq, Eq)]
+pub struct HotFile<'a> {
+    /// The catalog's JSON (see [`parse_catalog`]).
+    pub catalog: &'a [u8],
+    /// Each hot piece with its bytes.
+    pub pieces: Vec<(HotPiece, &'a [u8])>,
 }
 
 /// Bytes of an index file fetched before the index is opened, as part of the hot file.
@@ -95,23 +105,23 @@ impl ManifestFile {
 }
 
 impl Manifest {
-    /// The hot pieces cut out of the hot file's bytes.
-    pub fn split_hot<'a>(&self, bytes: &'a [u8]) -> Result<Vec<(HotPiece, &'a [u8])>, SearchError> {
+    /// The hot file's bytes cut into the catalog's and the hot pieces'.
+    pub fn split_hot<'a>(&self, bytes: &'a [u8]) -> Result<HotFile<'a>, SearchError> {
         if bytes.len() as u64 != self.hot_bytes {
             return Err(SearchError::new(
                 "a downloaded part of the search index does not match its manifest; reload the \
                  page",
             ));
         }
-        let mut rest = bytes;
+        // Parse checked that the lengths add up to the file's.
+        let (catalog, mut rest) = bytes.split_at(self.catalog_bytes as usize);
         let mut pieces = Vec::with_capacity(self.hot.len());
         for hot in &self.hot {
-            // Parse checked that the lengths add up to the file's.
             let (piece, after) = rest.split_at(hot.len as usize);
             pieces.push((*hot, piece));
             rest = after;
         }
-        Ok(pieces)
+        Ok(HotFile { catalog, pieces })
     }
 
     pub fn parse(bytes: &[u8]) -> Result<Manifest, SearchError> {
@@ -128,11 +138,7 @@ impl Manifest {
                 manifest.format
             )));
         }
-        for name in [
-            manifest.runtime.as_str(),
-            manifest.catalog.as_str(),
-            manifest.hot_file.as_str(),
-        ] {
+        for name in [manifest.runtime.as_str(), manifest.hot_file.as_str()] {
             if !is_plain_file_name(name) {
                 return Err(SearchError::new(format!(
                     "{MANIFEST_PATH} names a file outside the search folder: {name:?}"
@@ -153,7 +159,7 @@ impl Manifest {
                 )));
             }
         }
-        let mut hot_bytes: u64 = 0;
+        let mut hot_bytes: u64 = manifest.catalog_bytes;
         for hot in &manifest.hot {
             let inside = manifest.index.get(hot.file as usize).is_some_and(|f| {
                 hot.start
@@ -171,7 +177,8 @@ impl Manifest {
         }
         if hot_bytes != manifest.hot_bytes {
             return Err(SearchError::new(format!(
-                "{MANIFEST_PATH} gives the hot file {} bytes but its chunks have {hot_bytes}; \
+                "{MANIFEST_PATH} gives the hot file {} bytes but its catalog and chunks have \
+                 {hot_bytes}; \
                  rebuild the site",
                 manifest.hot_bytes
             )));
@@ -211,8 +218,8 @@ mod tests {
 
     fn manifest(hot: &str, hot_bytes: u64, runtime: &str) -> String {
         format!(
-            r#"{{"format":4,"runtime":"{runtime}","runtime_bytes":1,"catalog":"c.json",
-            "catalog_bytes":1,"index":[{{"name":"meta.json","hash":"ab12","bytes":6,
+            r#"{{"format":5,"runtime":"{runtime}","runtime_bytes":1,
+            "catalog_bytes":2,"index":[{{"name":"meta.json","hash":"ab12","bytes":6,
             "chunk_size":4}}],"hot_file":"hot.bin","hot_bytes":{hot_bytes},"hot":{hot},
             "doc_count":0}}"#
         )
@@ -224,9 +231,9 @@ mod tests {
         assert!(!is_plain_file_name("../secret"));
         assert!(!is_plain_file_name("a/b.bin"));
         assert!(!is_plain_file_name(""));
-        assert!(Manifest::parse(manifest("[]", 0, "r.wasm").as_bytes()).is_ok());
-        assert!(Manifest::parse(manifest("[]", 0, "../x.wasm").as_bytes()).is_err());
-        let bad_hash = manifest("[]", 0, "r.wasm").replace("ab12", "../../etc");
+        assert!(Manifest::parse(manifest("[]", 2, "r.wasm").as_bytes()).is_ok());
+        assert!(Manifest::parse(manifest("[]", 2, "../x.wasm").as_bytes()).is_err());
+        let bad_hash = manifest("[]", 2, "r.wasm").replace("ab12", "../../etc");
         assert!(Manifest::parse(bad_hash.as_bytes()).is_err());
     }
 
@@ -247,29 +254,30 @@ mod tests {
     }
 
     #[test]
-    fn the_hot_file_is_cut_into_the_pieces_it_lists() {
+    fn the_hot_file_is_cut_into_the_catalog_and_the_pieces_it_lists() {
         let hot = r#"[{"file":0,"start":4,"len":2},{"file":0,"start":0,"len":3}]"#;
-        let parsed = Manifest::parse(manifest(hot, 5, "r.wasm").as_bytes()).unwrap();
-        let pieces = parsed.split_hot(b"efabc").unwrap();
+        let parsed = Manifest::parse(manifest(hot, 7, "r.wasm").as_bytes()).unwrap();
+        let cut = parsed.split_hot(b"{}efabc").unwrap();
         let piece = |start, len| HotPiece {
             file: 0,
             start,
             len,
         };
+        assert_eq!(cut.catalog, b"{}");
         assert_eq!(
-            pieces,
+            cut.pieces,
             [(piece(4, 2), &b"ef"[..]), (piece(0, 3), &b"abc"[..])]
         );
-        assert!(parsed.split_hot(b"efab").is_err());
+        assert!(parsed.split_hot(b"{}efab").is_err());
         // Lengths that do not add up, or bytes past the end of their file, are refused.
-        assert!(Manifest::parse(manifest(hot, 6, "r.wasm").as_bytes()).is_err());
+        assert!(Manifest::parse(manifest(hot, 5, "r.wasm").as_bytes()).is_err());
         let past_the_end = r#"[{"file":0,"start":5,"len":2}]"#;
-        assert!(Manifest::parse(manifest(past_the_end, 2, "r.wasm").as_bytes()).is_err());
+        assert!(Manifest::parse(manifest(past_the_end, 4, "r.wasm").as_bytes()).is_err());
     }
 
     #[test]
     fn refuses_unknown_formats() {
-        let unknown = manifest("[]", 0, "r.wasm").replace(r#""format":4"#, r#""format":99"#);
+        let unknown = manifest("[]", 2, "r.wasm").replace(r#""format":5"#, r#""format":99"#);
         let error = Manifest::parse(unknown.as_bytes()).unwrap_err();
         assert!(error.message().contains("rebuild the site"), "{error}");
     }

@@ -163,14 +163,15 @@ impl SearchIndex {
                     .map_err(|error| std::io::Error::other(error.message().to_owned()))
             }
         }
-        let catalog = parse_catalog(&read(&manifest.catalog)?)?;
         let hot = read(&manifest.hot_file)?;
+        let hot = manifest.split_hot(&hot)?;
+        let catalog = parse_catalog(hot.catalog)?;
         let source = ByName {
             files: manifest.index.clone(),
             read,
         };
         let cache = ChunkCache::new(source);
-        for (piece, bytes) in manifest.split_hot(&hot)? {
+        for (piece, bytes) in hot.pieces {
             cache.insert_piece(piece.file, piece.start as usize, bytes.to_vec());
         }
         SearchIndex::from_chunks(&manifest.index, catalog, cache)

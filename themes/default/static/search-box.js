@@ -29,7 +29,7 @@
       return response.ok ? response.json() : null;
     }).then(function (names) {
       if (!names) return;
-      [names.runtime, names.catalog, names.hot_file].forEach(function (name) {
+      [names.runtime, names.hot_file].forEach(function (name) {
         if (typeof name === 'string') {
           get(new URL(name, manifest).href).then(function (r) { return r.arrayBuffer(); })
             .catch(function () { /* the search page fetches it anyway */ });

@@ -2,10 +2,10 @@
  *
  * search/manifest.json is the one file whose name never changes, so it is revalidated every
  * time; it names the others, which are content-addressed and cached by the browser. Of the
- * manifest this module reads only what downloading needs: `runtime`, `catalog` and `hot_file`
- * (file names). Everything else about the format (its number, how chunks are named and how
- * long each is) belongs to the runtime, which checks the manifest when it opens the index and
- * names every further chunk it needs.
+ * manifest this module reads only what downloading needs: `runtime` and `hot_file` (file
+ * names; the hot file holds the catalog too). Everything else about the format (its number,
+ * how chunks are named and how long each is) belongs to the runtime, which checks the manifest
+ * when it opens the index and names every further chunk it needs.
  */
 
 const UNKNOWN_FORMAT = 'The search index has a format this page does not know. Reload the page.';
@@ -57,7 +57,7 @@ export function indexFiles(manifestUrl) {
   };
 }
 
-/* What opening the index needs, downloaded at once: {manifest (bytes), runtime, catalog, hot}.
+/* What opening the index needs, downloaded at once: {manifest (bytes), runtime, hot}.
    The search page starts this itself (the runtime and the manifest are preloaded by its
    <head>) and hands it to the worker, so nothing waits for the worker's own code. There the
    runtime is compiled while it downloads (`compile`), a WebAssembly.Module a worker can be
@@ -65,16 +65,15 @@ export function indexFiles(manifestUrl) {
 export async function initialFiles(manifestUrl, compile) {
   const files = indexFiles(manifestUrl);
   const { manifest, bytes } = await files.manifest();
-  const [runtime, catalog, hot] = await Promise.all([
+  const [runtime, hot] = await Promise.all([
     compile ? files.compiled(manifest.runtime) : files.get(manifest.runtime, 'search program'),
-    files.get(manifest.catalog, 'list of schools'),
     files.get(manifest.hot_file, 'search index')
   ]);
-  return { manifest: bytes, runtime, catalog, hot };
+  return { manifest: bytes, runtime, hot };
 }
 
 /* Whether the manifest has the fields downloading reads, in the shape read here. */
 function readable(manifest) {
   return !!manifest && typeof manifest.runtime === 'string' &&
-    typeof manifest.catalog === 'string' && typeof manifest.hot_file === 'string';
+    typeof manifest.hot_file === 'string';
 }

@@ -1,5 +1,5 @@
 /* Opens the search index in the worker, from what opening needs (index-files.js, initialFiles:
- * the manifest, the runtime, the catalog and the hot file), given by the search page or
+ * the manifest, the runtime and the hot file), given by the search page or
  * downloaded here; the runtime takes them. Any other chunk is downloaded when a query first
  * needs it (worker.js).
  */
@@ -16,6 +16,6 @@ export async function openIndex(manifestUrl, given) {
   return {
     runtime,
     files: indexFiles(manifestUrl),
-    ready: runtime.open(initial.manifest, initial.catalog, initial.hot)
+    ready: runtime.open(initial.manifest, initial.hot)
   };
 }

@@ -51,8 +51,8 @@ export async function startRuntime(program) {
 
   return {
     /* Opens the index: the runtime checks the manifest and answers what tm_open answers. */
-    open(manifestBytes, catalogBytes, hotBytes) {
-      return callWith('tm_open', [manifestBytes, catalogBytes, hotBytes],
+    open(manifestBytes, hotBytes) {
+      return callWith('tm_open', [manifestBytes, hotBytes],
         'The search index could not be opened.').answer;
     },
 

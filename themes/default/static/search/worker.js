@@ -67,7 +67,7 @@ async function run(name, value) {
 
 /* Whether `files` has the initial files: bytes, and the runtime compiled or as bytes. */
 function usable(files) {
-  return !!files && ['manifest', 'catalog', 'hot']
+  return !!files && ['manifest', 'hot']
     .every((name) => files[name] instanceof Uint8Array) &&
     (files.runtime instanceof Uint8Array || files.runtime instanceof WebAssembly.Module);
 }

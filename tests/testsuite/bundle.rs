@@ -1,0 +1,115 @@
+//! The search page's two bundles (tools/bundle/bundle.mjs): served in place of the modules they
+//! are made from, unless a site changes one of those modules; and, as committed, exactly what
+//! esbuild makes of the modules now. That check needs Node.js and npm: without them it says
+//! loudly that it was skipped, unless TESTIMONY_REQUIRE_NPM is set (as CI sets it).
+
+use std::process::Command;
+
+use crate::common::{TestSite, repo_root};
+
+/// The `src` of the search page's module script and the `data-worker` it starts.
+fn scripts(site: &TestSite) -> (String, String) {
+    let page = site.output("search/index.html");
+    // The value of `name=` in `tag`, quoted or not.
+    let value = |tag: &str, name: &str| {
+        let start = tag.find(name)? + name.len();
+        let rest = tag[start..].trim_start_matches('"');
+        let end = rest.find(['"', ' ', '>']).unwrap_or(rest.len());
+        Some(rest[..end].to_owned())
+    };
+    let script = page
+        .split("<script ")
+        .skip(1)
+        .map(|tag| &tag[..tag.find('>').unwrap_or(tag.len())])
+        .find(|tag| tag.contains("type=module"))
+        .and_then(|tag| value(tag, "src="));
+    let worker = value(&page, "data-worker=");
+    match (script, worker) {
+        (Some(script), Some(worker)) => (script, worker),
+        _ => panic!("no module script or no worker in the search page:\n{page}"),
+    }
+}
+
+#[test]
+fn the_search_page_loads_one_bundle_and_its_worker_one_unless_the_site_changes_a_module() {
+    let site = TestSite::basic();
+    site.build();
+    let (script, worker) = scripts(&site);
+    assert!(
+        script.starts_with("/assets/search/search.bundle.") && script.ends_with(".js"),
+        "{script}"
+    );
+    assert!(
+        worker.starts_with("/assets/search/worker.bundle.") && worker.ends_with(".js"),
+        "{worker}"
+    );
+    let page = site.output("search/index.html");
+    assert!(!page.contains("modulepreload"), "{page}");
+    let bundle = site.output(script.trim_start_matches('/'));
+    assert!(
+        !bundle.contains(" from './"),
+        "the bundle imports nothing:\n{bundle}"
+    );
+    assert!(bundle.contains("function resultsView("), "{bundle}");
+
+    // A site that changes one of the page's modules gets the modules, its own among them; the
+    // worker's bundle, made from none of them, still stands.
+    let built_in =
+        std::fs::read_to_string(repo_root().join("themes/default/static/search/results-view.js"))
+            .unwrap();
+    site.write(
+        "themes/default/static/search/results-view.js",
+        format!("/* Our own results. */\n{built_in}"),
+    );
+    site.build();
+    let (script, worker) = scripts(&site);
+    assert!(
+        script.starts_with("/assets/search/search.") && !script.contains("bundle"),
+        "{script}"
+    );
+    assert!(worker.contains("worker.bundle."), "{worker}");
+    let entry = site.output(script.trim_start_matches('/'));
+    let import = entry
+        .split('\'')
+        .find(|specifier| specifier.starts_with("./results-view."))
+        .unwrap_or_else(|| panic!("search.js does not import results-view.js:\n{entry}"));
+    let own = site.output(&format!("assets/search/{}", &import[2..]));
+    assert!(own.starts_with("/* Our own results. */"), "{own}");
+}
+
+#[test]
+fn the_committed_bundles_are_what_esbuild_makes_of_the_modules() {
+    let dir = repo_root().join("tools/bundle");
+    let runs = |program: &str| {
+        Command::new(program)
+            .arg("--version")
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if !runs("node") || !runs("npm") {
+        assert!(
+            std::env::var_os("TESTIMONY_REQUIRE_NPM").is_none(),
+            "the bundles' check is required here, but Node.js or npm was not found"
+        );
+        eprintln!("\n*** SKIPPED the bundles' check: Node.js or npm was not found ***\n");
+        return;
+    }
+    if !dir.join("node_modules/esbuild").exists() {
+        let installed = Command::new("npm")
+            .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
+            .current_dir(&dir)
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(installed, "npm ci in tools/bundle failed");
+    }
+    let output = Command::new("node")
+        .arg(dir.join("bundle.mjs"))
+        .arg("--check")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
