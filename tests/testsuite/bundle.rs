@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use crate::browser;
 use crate::common::{TestSite, repo_root};
 
 /// The `src` of the search page's module script and the `data-worker` it starts.
@@ -75,6 +76,46 @@ fn the_search_page_loads_one_bundle_and_its_worker_one_unless_the_site_changes_a
         .unwrap_or_else(|| panic!("search.js does not import results-view.js:\n{entry}"));
     let own = site.output(&format!("assets/search/{}", &import[2..]));
     assert!(own.starts_with("/* Our own results. */"), "{own}");
+}
+
+#[test]
+fn a_site_that_changes_a_bundled_module_still_searches_in_a_browser() {
+    if browser::unavailable().is_some() {
+        return;
+    }
+    let site = TestSite::demo();
+    let built_in =
+        std::fs::read_to_string(repo_root().join("themes/default/static/search/results-view.js"))
+            .unwrap();
+    site.write(
+        "themes/default/static/search/results-view.js",
+        format!("/* Our own results. */\n{built_in}"),
+    );
+    let server = browser::serve(&site);
+    let (script, _) = scripts(&site);
+    assert!(!script.contains("bundle"), "{script}");
+    let result = browser::run_script(
+        "search.mjs",
+        &[
+            server.url("/"),
+            "\"bus stop\"".to_string(),
+            "locker".to_string(),
+        ],
+    );
+    let run = site.run(&["search", "\"bus stop\"", "--json"]).assert_ok();
+    let cli: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let cli_links: Vec<&str> = cli["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        result["firstLinks"],
+        serde_json::json!(cli_links),
+        "{result}"
+    );
+    assert_eq!(result["problems"], serde_json::json!([]), "{result}");
 }
 
 #[test]
