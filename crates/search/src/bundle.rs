@@ -178,8 +178,7 @@ impl Manifest {
         if hot_bytes != manifest.hot_bytes {
             return Err(SearchError::new(format!(
                 "{MANIFEST_PATH} gives the hot file {} bytes but its catalog and chunks have \
-                 {hot_bytes}; \
-                 rebuild the site",
+                 {hot_bytes}; rebuild the site",
                 manifest.hot_bytes
             )));
         }
