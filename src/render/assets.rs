@@ -122,7 +122,7 @@ pub(super) fn standing_bundles(
             continue;
         };
         let bundle = format!("{stem}.bundle.js");
-        if stem.ends_with(".bundle") || !files.contains_key(&bundle) {
+        if !files.contains_key(&bundle) {
             continue;
         }
         let stale = !site_files.contains(&bundle)

@@ -85,8 +85,8 @@ struct Bundled {
 }
 
 /// Cuts the index files (content hash, tantivy name, bytes) into chunks and writes the hot
-/// file (the catalog, then the hot pieces) and the manifest beside them. A content-addressed file for which `written` holds
-/// (a name under `search/`) is listed but not handed back again.
+/// file (the catalog, then the hot pieces) and the manifest beside them. A content-addressed
+/// file for which `written` holds (a name under `search/`) is listed but not handed back again.
 fn bundle(
     index_files: Vec<(String, String, Vec<u8>)>,
     catalog: &Catalog,

@@ -6,30 +6,37 @@
 
 use std::process::Command;
 
+use scraper::{Html, Selector};
+
 use crate::browser;
 use crate::common::{TestSite, repo_root};
+use crate::npm;
 
 /// The `src` of the search page's module script and the `data-worker` it starts.
 fn scripts(site: &TestSite) -> (String, String) {
-    let page = site.output("search/index.html");
-    // The value of `name=` in `tag`, quoted or not.
-    let value = |tag: &str, name: &str| {
-        let start = tag.find(name)? + name.len();
-        let rest = tag[start..].trim_start_matches('"');
-        let end = rest.find(['"', ' ', '>']).unwrap_or(rest.len());
-        Some(rest[..end].to_owned())
+    let page = Html::parse_document(&site.output("search/index.html"));
+    let attribute = |selector: &str, name: &str| {
+        page.select(&Selector::parse(selector).unwrap())
+            .next()
+            .and_then(|element| element.value().attr(name))
+            .unwrap_or_else(|| panic!("no {selector} with {name} in the search page"))
+            .to_owned()
     };
-    let script = page
-        .split("<script ")
-        .skip(1)
-        .map(|tag| &tag[..tag.find('>').unwrap_or(tag.len())])
-        .find(|tag| tag.contains("type=module"))
-        .and_then(|tag| value(tag, "src="));
-    let worker = value(&page, "data-worker=");
-    match (script, worker) {
-        (Some(script), Some(worker)) => (script, worker),
-        _ => panic!("no module script or no worker in the search page:\n{page}"),
-    }
+    (
+        attribute("script[type=module]", "src"),
+        attribute("[data-worker]", "data-worker"),
+    )
+}
+
+/// Gives `site` its own `search/results-view.js`: the built-in one under a comment of its own.
+fn write_own_results_view(site: &TestSite) {
+    let built_in =
+        std::fs::read_to_string(repo_root().join("themes/default/static/search/results-view.js"))
+            .unwrap();
+    site.write(
+        "themes/default/static/search/results-view.js",
+        format!("/* Our own results. */\n{built_in}"),
+    );
 }
 
 #[test]
@@ -56,13 +63,7 @@ fn the_search_page_loads_one_bundle_and_its_worker_one_unless_the_site_changes_a
 
     // A site that changes one of the page's modules gets the modules, its own among them; the
     // worker's bundle, made from none of them, still stands.
-    let built_in =
-        std::fs::read_to_string(repo_root().join("themes/default/static/search/results-view.js"))
-            .unwrap();
-    site.write(
-        "themes/default/static/search/results-view.js",
-        format!("/* Our own results. */\n{built_in}"),
-    );
+    write_own_results_view(&site);
     site.build();
     let (script, worker) = scripts(&site);
     assert!(
@@ -85,13 +86,7 @@ fn a_site_that_changes_a_bundled_module_still_searches_in_a_browser() {
         return;
     }
     let site = TestSite::demo();
-    let built_in =
-        std::fs::read_to_string(repo_root().join("themes/default/static/search/results-view.js"))
-            .unwrap();
-    site.write(
-        "themes/default/static/search/results-view.js",
-        format!("/* Our own results. */\n{built_in}"),
-    );
+    write_own_results_view(&site);
     let server = browser::serve(&site);
     let (script, _) = scripts(&site);
     assert!(!script.contains("bundle"), "{script}");
@@ -121,33 +116,22 @@ fn a_site_that_changes_a_bundled_module_still_searches_in_a_browser() {
 
 #[test]
 fn the_committed_bundles_are_what_esbuild_makes_of_the_modules() {
+    const TEST: &str = "the bundles' check";
     let dir = repo_root().join("tools/bundle");
-    let runs = |program: &str| {
-        Command::new(program)
-            .arg("--version")
-            .output()
-            .is_ok_and(|output| output.status.success())
-    };
-    let installed = || dir.join("node_modules/esbuild").exists();
-    if runs("npm") && !installed() {
+    if npm::unavailable(TEST).is_some() {
+        return;
+    }
+    if !dir.join("node_modules/esbuild").exists() {
         let _ = Command::new("npm")
             .args(["ci", "--ignore-scripts", "--no-audit", "--no-fund"])
             .current_dir(&dir)
             .status();
     }
-    let why = if !runs("node") || !runs("npm") {
-        Some("Node.js or npm was not found")
-    } else if !installed() {
-        Some("esbuild could not be installed (npm ci --ignore-scripts in tools/bundle)")
-    } else {
-        None
-    };
-    if let Some(why) = why {
-        assert!(
-            std::env::var_os("TESTIMONY_REQUIRE_NPM").is_none(),
-            "the bundles' check is required here, but {why}"
+    if !dir.join("node_modules/esbuild").exists() {
+        npm::skip(
+            TEST,
+            "esbuild could not be installed (npm ci --ignore-scripts in tools/bundle)",
         );
-        eprintln!("\n*** SKIPPED the bundles' check: {why} ***\n");
         return;
     }
     let output = Command::new("node")

@@ -19,8 +19,9 @@ fn find_on_path(name: &str, path: &OsStr) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// `None` when node and npm run here; otherwise why not (or a panic, where they are required).
-fn unavailable() -> Option<String> {
+/// `None` when `test` can run node, npm and npx here; otherwise why not, said loudly (or a
+/// panic, where npm tests are required).
+pub fn unavailable(test: &str) -> Option<String> {
     let runs = |program: &str| {
         Command::new(program)
             .arg("--version")
@@ -32,17 +33,23 @@ fn unavailable() -> Option<String> {
         .find(|program| !runs(program))
         .map(|program| format!("`{program}` was not found (install Node.js 18+ with npm)"));
     if let Some(why) = &reason {
-        assert!(
-            std::env::var_os("TESTIMONY_REQUIRE_NPM").is_none(),
-            "the npm package test is required here, but {why}"
-        );
-        eprintln!();
-        eprintln!("==================================================================");
-        eprintln!("SKIPPED: the npm package test: {why}.");
-        eprintln!("==================================================================");
-        eprintln!();
+        skip(test, why);
     }
     reason
+}
+
+/// Says loudly that `test` was skipped because of `why`; a panic where npm tests are required
+/// (TESTIMONY_REQUIRE_NPM).
+pub fn skip(test: &str, why: &str) {
+    assert!(
+        std::env::var_os("TESTIMONY_REQUIRE_NPM").is_none(),
+        "{test} is required here, but {why}"
+    );
+    eprintln!();
+    eprintln!("==================================================================");
+    eprintln!("SKIPPED: {test}: {why}.");
+    eprintln!("==================================================================");
+    eprintln!();
 }
 
 /// Runs a prepared command and says everything about it when it fails.
@@ -128,7 +135,7 @@ fn node_command(temp: &Path, bin: &Path, cwd: &Path, program: &str, args: &[&str
 #[cfg(unix)]
 #[test]
 fn npx_testimony_inits_builds_and_searches_a_site_with_only_node_installed() {
-    if unavailable().is_some() {
+    if unavailable("the npm package test").is_some() {
         return;
     }
     let temp = tempfile::tempdir().unwrap();

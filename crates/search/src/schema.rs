@@ -7,9 +7,9 @@
 //! for. No second place has to remember which language an index was built with.
 
 use std::collections::HashMap;
+
 use tantivy::Index;
 use tantivy::schema::{Field, Schema};
-
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
     Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
