@@ -667,15 +667,59 @@ fn an_output_set_aside_by_a_killed_build_is_put_back_not_lost() {
 }
 
 #[test]
-fn the_scratch_folder_of_a_build_still_running_is_left_alone() {
+fn a_second_build_of_the_same_output_stops_and_leaves_the_first_alone() {
     let site = TestSite::basic();
+    site.build();
+    let previous = site.output_files();
+    // Another build of public/ is running: it holds its lock.
     let lock = fs::File::create(site.path(".public.lock-424242")).unwrap();
     lock.lock().unwrap();
     fs::create_dir(site.path(".public.building-424242")).unwrap();
-    site.build();
+    let run = site.run(&["build"]).assert_code(1);
+    assert!(
+        run.stderr.contains("another build of")
+            && run.stderr.contains("is running (process 424242)")
+            && run
+                .stderr
+                .contains("wait for it to finish, then build again"),
+        "{}",
+        run.stderr
+    );
     assert!(site.path(".public.building-424242").is_dir());
+    assert_eq!(site.output_files(), previous);
     drop(lock);
     site.build();
+    assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
+}
+
+#[test]
+fn an_update_cut_short_by_a_kill_is_undone_by_the_next_build() {
+    let site = TestSite::basic();
+    site.build();
+    let previous = site.output_files();
+    let (changed, gone) = ("index.html", "schools/index.html");
+    // Killed while moving an update into public/: one file moved out for good, one changed
+    // file moved out but its new version not yet in, and one new file already in.
+    let old = site.path(".public.old-999999");
+    let new = site.path(".public.building-999999");
+    fs::create_dir_all(old.join("schools")).unwrap();
+    fs::create_dir_all(&new).unwrap();
+    fs::rename(site.path("public").join(gone), old.join(gone)).unwrap();
+    fs::rename(site.path("public").join(changed), old.join(changed)).unwrap();
+    fs::write(new.join(changed), "the new home page").unwrap();
+    site.write(
+        "public/testimonies/990001/index.html",
+        "a page that was not there",
+    );
+    site.write(
+        ".public.journal-999999",
+        format!("- \"{gone}\"\n~ \"{changed}\"\n+ \"testimonies/990001/index.html\"\nend\n"),
+    );
+    // The next build fails on a mistake, and still gives the previous output back.
+    site.write("content/testimonies/broken.md", "no front matter\n");
+    site.run(&["build"]).assert_code(1);
+    assert_eq!(site.output_files(), previous);
+    assert!(!site.path("public/testimonies/990001").exists());
     assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
 }
 

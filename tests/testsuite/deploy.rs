@@ -377,6 +377,7 @@ fn git_ignores_the_built_site_and_the_build_s_scratch_folders_of_an_init_reposit
     for scratch in [
         ".public.building-4242/index.html",
         ".public.old-4242/index.html",
+        ".public.journal-4242",
     ] {
         site.write(
             &format!("campaign/{scratch}"),
