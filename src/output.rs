@@ -7,6 +7,7 @@ use std::fs;
 use std::hash::{BuildHasher, RandomState};
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use rayon::prelude::*;
@@ -221,9 +222,11 @@ struct Previous {
     folder: Folder,
     /// Its files, by "/"-separated path.
     files: HashSet<String>,
-    /// Each path the new build put, and whether its bytes were written into the scratch folder
-    /// (they differ from the earlier file's, or there was none).
-    put: Mutex<HashMap<String, bool>>,
+    /// Each path the new build put, and the name its bytes were written under in the scratch
+    /// folder when they differ from the earlier file's (or there was none): a number, so that
+    /// the scratch folder is one flat folder, with no folders to make and remove for each file.
+    put: Mutex<HashMap<String, Option<usize>>>,
+    written: AtomicUsize,
 }
 
 /// The names of one build's scratch space beside the output.
@@ -369,6 +372,7 @@ impl Staging {
                     folder: Folder::new(target),
                     files,
                     put: Mutex::default(),
+                    written: AtomicUsize::new(0),
                 }
             });
         }
@@ -386,10 +390,13 @@ impl Staging {
                 && fs::symlink_metadata(&old)
                     .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
                 && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes);
-            locked(&previous.put).insert(path.to_owned(), !same);
-            if same {
-                return Ok(false);
+            let number = (!same).then(|| previous.written.fetch_add(1, Ordering::Relaxed));
+            if let Some(number) = number {
+                let scratch = self.temp.root().join(number.to_string());
+                fs::write(&scratch, bytes).map_err(io_error(&scratch))?;
             }
+            locked(&previous.put).insert(path.to_owned(), number);
+            return Ok(!same);
         }
         if let Some(dir) = target.parent() {
             self.make_dir(dir)?;
@@ -462,11 +469,13 @@ impl Staging {
             .filter(|path| !put.contains_key(*path))
             .map(|path| Move::Gone(path.clone()))
             .collect();
-        for (path, written) in put {
-            if written && previous.files.contains(&path) {
-                moves.push(Move::Changed(path));
-            } else if written {
-                moves.push(Move::New(path));
+        for (path, number) in put {
+            match number {
+                Some(number) if previous.files.contains(&path) => {
+                    moves.push(Move::Changed(path, number));
+                }
+                Some(number) => moves.push(Move::New(path, number)),
+                None => {}
             }
         }
         // Files gone first: a folder may become a file, or a file a folder.
@@ -528,31 +537,33 @@ fn files_of(root: &Path) -> io::Result<Option<HashSet<String>>> {
     Ok(Some(files))
 }
 
-/// One step of updating an earlier output, as its journal records it.
+/// One step of updating an earlier output, as its journal records it. A file moved out goes
+/// into the old folder under its step's number in the journal; a file moved in comes from the
+/// scratch folder, under the number it was written as.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Move {
-    /// A file the new build does not have: moved out, into the old folder.
+    /// A file the new build does not have: moved out.
     Gone(String),
     /// A file whose bytes changed: the earlier one moved out, the new one in.
-    Changed(String),
+    Changed(String, usize),
     /// A file the earlier build did not have: moved in.
-    New(String),
+    New(String, usize),
 }
 
 /// The last line of a journal written whole; without it, no move was made yet.
 const JOURNAL_END: &str = "end";
 
-/// Writes the journal of `moves`, a line each (`-`, `~` or `+` and the path as a JSON string),
-/// and waits until it is on disk: a build killed after this can be undone.
+/// Writes the journal of `moves`, a line each (`-`, `~ N` or `+ N`, then the path as a JSON
+/// string), and waits until it is on disk: a build killed after this can be undone.
 fn write_journal(path: &Path, moves: &[Move]) -> io::Result<()> {
     let mut text = String::new();
     for step in moves {
         let (mark, file) = match step {
-            Move::Gone(file) => ('-', file),
-            Move::Changed(file) => ('~', file),
-            Move::New(file) => ('+', file),
+            Move::Gone(file) => ("-".to_owned(), file),
+            Move::Changed(file, number) => (format!("~ {number}"), file),
+            Move::New(file, number) => (format!("+ {number}"), file),
         };
-        text.push(mark);
+        text.push_str(&mark);
         text.push(' ');
         text.push_str(&serde_json::to_string(file).map_err(io::Error::other)?);
         text.push('\n');
@@ -580,12 +591,21 @@ fn read_journal(path: &Path) -> io::Result<Vec<Move>> {
     lines
         .into_iter()
         .map(|line| {
-            let (mark, file) = line.split_once(' ').ok_or_else(|| unreadable(line))?;
-            let file: String = serde_json::from_str(file).map_err(|_| unreadable(line))?;
+            let (mark, rest) = line.split_once(' ').ok_or_else(|| unreadable(line))?;
+            let number = |rest: &str| -> io::Result<(usize, String)> {
+                let (number, file) = rest.split_once(' ').ok_or_else(|| unreadable(line))?;
+                let number = number.parse().map_err(|_| unreadable(line))?;
+                Ok((
+                    number,
+                    serde_json::from_str(file).map_err(|_| unreadable(line))?,
+                ))
+            };
             match mark {
-                "-" => Ok(Move::Gone(file)),
-                "~" => Ok(Move::Changed(file)),
-                "+" => Ok(Move::New(file)),
+                "-" => Ok(Move::Gone(
+                    serde_json::from_str(rest).map_err(|_| unreadable(line))?,
+                )),
+                "~" => number(rest).map(|(number, file)| Move::Changed(file, number)),
+                "+" => number(rest).map(|(number, file)| Move::New(file, number)),
                 _ => Err(unreadable(line)),
             }
         })
@@ -602,43 +622,41 @@ struct Update<'a> {
 
 impl Update<'_> {
     fn apply(&self, moves: &[Move]) -> io::Result<()> {
-        for step in moves {
+        fs::create_dir_all(self.old)?;
+        for (at, step) in moves.iter().enumerate() {
             match step {
                 Move::Gone(file) => {
-                    self.move_out(file)?;
+                    self.move_out(file, at)?;
                     remove_empty_folders(self.output, file);
                 }
-                Move::Changed(file) => {
-                    self.move_out(file)?;
-                    fs::rename(self.new.join(file), self.output.join(file))?;
+                Move::Changed(file, number) => {
+                    self.move_out(file, at)?;
+                    fs::rename(self.new.join(number.to_string()), self.output.join(file))?;
                 }
-                Move::New(file) => {
+                Move::New(file, number) => {
                     let to = self.output.join(file);
                     if let Some(dir) = to.parent() {
                         fs::create_dir_all(dir)?;
                     }
-                    fs::rename(self.new.join(file), to)?;
+                    fs::rename(self.new.join(number.to_string()), to)?;
                 }
             }
         }
         Ok(())
     }
 
-    fn move_out(&self, file: &str) -> io::Result<()> {
-        let to = self.old.join(file);
-        if let Some(dir) = to.parent() {
-            fs::create_dir_all(dir)?;
-        }
-        fs::rename(self.output.join(file), to)
+    /// Moves the earlier build's `file`, step `at` of the journal, into the old folder.
+    fn move_out(&self, file: &str, at: usize) -> io::Result<()> {
+        fs::rename(self.output.join(file), self.old.join(at.to_string()))
     }
 
     /// Undoes whichever of `moves` were made, last first: the output is as it was before.
     fn undo(&self, moves: &[Move]) -> io::Result<()> {
         let exists = |path: &Path| fs::symlink_metadata(path).is_ok();
-        for step in moves.iter().rev() {
+        for (at, step) in moves.iter().enumerate().rev() {
             match step {
-                Move::New(file) => {
-                    if !exists(&self.new.join(file)) {
+                Move::New(file, number) => {
+                    if !exists(&self.new.join(number.to_string())) {
                         match fs::remove_file(self.output.join(file)) {
                             Err(error) if error.kind() != io::ErrorKind::NotFound => {
                                 return Err(error);
@@ -647,8 +665,8 @@ impl Update<'_> {
                         }
                     }
                 }
-                Move::Changed(file) | Move::Gone(file) => {
-                    let from = self.old.join(file);
+                Move::Changed(file, _) | Move::Gone(file) => {
+                    let from = self.old.join(at.to_string());
                     if exists(&from) {
                         let to = self.output.join(file);
                         if let Some(dir) = to.parent() {
@@ -732,16 +750,16 @@ mod tests {
         write(&output, "gone/index.html", "a page withdrawn");
         write(&output, "feed/index.xml", "a folder that becomes a file");
         write(&output, "about/index.html", "about");
-        write(&new, "index.html", "home, after");
-        write(&new, "feed", "a file now");
-        write(&new, "schools/new/index.html", "a new page");
-        fs::create_dir_all(&old).unwrap();
+        // The scratch folder is flat: each file under the number it was written as.
+        write(&new, "0", "home, after");
+        write(&new, "1", "a file now");
+        write(&new, "2", "a new page");
         let mut moves = vec![
-            Move::New("schools/new/index.html".into()),
-            Move::Changed("index.html".into()),
+            Move::New("schools/new/index.html".into(), 2),
+            Move::Changed("index.html".into(), 0),
             Move::Gone("gone/index.html".into()),
             Move::Gone("feed/index.xml".into()),
-            Move::New("feed".into()),
+            Move::New("feed".into(), 1),
         ];
         moves.sort_unstable();
         (output, old, new, moves)
@@ -784,8 +802,8 @@ mod tests {
                 new: &new,
             };
             update.apply(&moves[..whole]).unwrap();
-            if half && let Some(Move::Changed(file)) = moves.get(whole) {
-                update.move_out(file).unwrap();
+            if half && let Some(Move::Changed(file, _)) = moves.get(whole) {
+                update.move_out(file, whole).unwrap();
             }
             write_journal(&dir.path().join("journal"), &moves).unwrap();
             let journal = read_journal(&dir.path().join("journal")).unwrap();
@@ -803,7 +821,7 @@ mod tests {
     fn a_journal_not_written_whole_has_no_moves() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("journal");
-        fs::write(&path, "- \"index.html\"\n~ \"abo").unwrap();
+        fs::write(&path, "- \"index.html\"\n~ 0 \"abo").unwrap();
         assert_eq!(read_journal(&path).unwrap(), Vec::new());
         fs::write(&path, "? \"index.html\"\nend\n").unwrap();
         assert!(read_journal(&path).is_err());

@@ -699,21 +699,23 @@ fn an_update_cut_short_by_a_kill_is_undone_by_the_next_build() {
     let previous = site.output_files();
     let (changed, gone) = ("index.html", "schools/index.html");
     // Killed while moving an update into public/: one file moved out for good, one changed
-    // file moved out but its new version not yet in, and one new file already in.
+    // file moved out but its new version not yet in, and one new file already in. Files moved
+    // out are in the old folder under their step's number; new ones wait in the scratch folder
+    // under the number they were written as.
     let old = site.path(".public.old-999999");
     let new = site.path(".public.building-999999");
-    fs::create_dir_all(old.join("schools")).unwrap();
+    fs::create_dir_all(&old).unwrap();
     fs::create_dir_all(&new).unwrap();
-    fs::rename(site.path("public").join(gone), old.join(gone)).unwrap();
-    fs::rename(site.path("public").join(changed), old.join(changed)).unwrap();
-    fs::write(new.join(changed), "the new home page").unwrap();
+    fs::rename(site.path("public").join(gone), old.join("0")).unwrap();
+    fs::rename(site.path("public").join(changed), old.join("1")).unwrap();
+    fs::write(new.join("0"), "the new home page").unwrap();
     site.write(
         "public/testimonies/990001/index.html",
         "a page that was not there",
     );
     site.write(
         ".public.journal-999999",
-        format!("- \"{gone}\"\n~ \"{changed}\"\n+ \"testimonies/990001/index.html\"\nend\n"),
+        format!("- \"{gone}\"\n~ 0 \"{changed}\"\n+ 1 \"testimonies/990001/index.html\"\nend\n"),
     );
     // The next build fails on a mistake, and still gives the previous output back.
     site.write("content/testimonies/broken.md", "no front matter\n");
