@@ -453,8 +453,22 @@ fn initial(word: &str) -> u32 {
 }
 
 /// Whether two bytes side by side in `text` pass `test`: a quick look before a regex search.
+/// Pairs are tested in blocks, with no early exit inside a block, so that the compiler tests
+/// many at once (this runs over every byte of every testimony).
 fn pair(text: &str, test: impl Fn(u8, u8) -> bool) -> bool {
-    text.as_bytes().windows(2).any(|w| test(w[0], w[1]))
+    let bytes = text.as_bytes();
+    let Some(last) = bytes.len().checked_sub(1) else {
+        return false;
+    };
+    bytes[..last]
+        .chunks(64)
+        .zip(bytes[1..].chunks(64))
+        .any(|(firsts, seconds)| {
+            firsts
+                .iter()
+                .zip(seconds)
+                .fold(false, |found, (&a, &b)| found | test(a, b))
+        })
 }
 
 fn re(pattern: &str) -> Regex {

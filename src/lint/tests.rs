@@ -196,3 +196,24 @@ fn odd_input_never_panics() {
         assert_positions(text, &got);
     }
 }
+
+#[test]
+fn the_quick_looks_find_a_pair_wherever_it_is() {
+    let lint = Lint::new(["Northbridge Academy"]);
+    // Every position of the pair, across the edges of the blocks it is tested in.
+    for at in 0..140 {
+        let text = format!("{}see www.example.org", "x".repeat(at));
+        let found = lint.check(&text, &[]);
+        assert!(
+            found.iter().any(|f| f.kind == FindingKind::Domain),
+            "{at}: {found:?}"
+        );
+        let text = format!("{} we lived near SW1A 1AA then", "x".repeat(at));
+        let found = lint.check(&text, &[]);
+        assert!(
+            found.iter().any(|f| f.kind == FindingKind::Postcode),
+            "{at}: {found:?}"
+        );
+    }
+    assert!(!pair("", |_, _| true) && !pair("a", |_, _| true) && pair("ab", |_, _| true));
+}
