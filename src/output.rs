@@ -226,6 +226,7 @@ struct Previous {
     /// folder when they differ from the earlier file's (or there was none): a number, so that
     /// the scratch folder is one flat folder, with no folders to make and remove for each file.
     put: Mutex<HashMap<String, Option<usize>>>,
+    /// How many files went into the scratch folder so far: the next one's number.
     written: AtomicUsize,
 }
 
