@@ -217,3 +217,29 @@ fn the_quick_looks_find_a_pair_wherever_it_is() {
     }
     assert!(!pair("", |_, _| true) && !pair("a", |_, _| true) && pair("ab", |_, _| true));
 }
+
+#[test]
+fn every_given_name_that_counts_in_lower_case_is_found_in_lower_case() {
+    let lint = Lint::new(["Northbridge Academy"]);
+    let mut names: Vec<&String> = lint
+        .vocab
+        .iter()
+        .filter(|(word, flags)| {
+            **flags & (GIVEN | CAPS_ONLY | NOT_NAME) == GIVEN
+                && word.len() >= 3
+                && word.chars().all(|c| c.is_alphabetic())
+        })
+        .map(|(word, _)| word)
+        .collect();
+    names.sort();
+    assert!(names.len() > 100, "{}", names.len());
+    for name in names {
+        let found = lint.check(&format!("and then {name} said it again"), &[]);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.kind == FindingKind::PersonName && f.matched == *name),
+            "{name}: {found:?}"
+        );
+    }
+}
