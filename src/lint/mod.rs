@@ -15,7 +15,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 
 /// What kind of identifying detail a finding is.
@@ -82,7 +82,7 @@ pub struct Finding {
 
 /// A ready-to-run lint: word lists, patterns and the names that are never a person's name.
 pub struct Lint {
-    known: Option<AhoCorasick>,
+    known: KnownNames,
     /// Every word of `names.txt`, lower case, with what it is (the flags below).
     vocab: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     email: Regex,
@@ -92,8 +92,15 @@ pub struct Lint {
     url: Regex,
     phone: Regex,
     postcode: Regex,
-    /// The first letters of titles (see `initial`), to skip most words without a look-up.
+    /// The titles ("mr", "professor"), lower case, by their length in bytes, with their flags
+    /// (`TITLE`, `CAPITAL_TITLE`): most words are looked up here, which takes no lower-case copy.
+    titles: Vec<Vec<(String, u32)>>,
+    /// The first letters of titles (see `initial`), to skip most words before that.
     title_initials: u32,
+    /// The given names that count in lower case ("then jake said"), for a quick look.
+    lower_case_names: WordFilter,
+    /// The given names and surnames, for a quick look.
+    names: WordFilter,
     /// The four ways of giving a handle; only the second ("his snap was name") may run on.
     handles: Regex,
     /// Words the campaign's moderators accepted once for every testimony (site.yaml's
@@ -158,32 +165,23 @@ impl Lint {
             .map(|n| n.as_ref().trim().to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let literals = |kind, words: &[String]| {
-            let mut builder = AhoCorasickBuilder::new();
-            // A DFA: every testimony is scanned for every registered name, and thousands of
-            // names make the default (an NFA) several times slower to scan with.
-            builder
-                .ascii_case_insensitive(true)
-                .match_kind(kind)
-                .kind(Some(AhoCorasickKind::DFA));
-            builder
-                .build(words)
-                .expect("a list of literals always builds")
-        };
         let handles = HANDLE_FORMS.map(|form| {
             let form = form.replace("{platform}", &format!("(?:{PLATFORMS})"));
             format!(r"(?-u:\b){}", form.replace("{label}", LABEL))
         });
         let mut lint = Lint {
-            known: (!known.is_empty()).then(|| literals(MatchKind::LeftmostLongest, &known)),
+            known: KnownNames::new(&known),
             vocab: HashMap::default(),
+            titles: Vec::new(),
             title_initials: 0,
+            lower_case_names: WordFilter::new([]),
+            names: WordFilter::new([]),
             email: re(EMAIL),
             spelled_email: re(SPELLED_EMAIL),
-            spelled_hint: literals(
-                MatchKind::Standard,
-                &["at]", "at)", "at}", " dot "].map(String::from),
-            ),
+            spelled_hint: AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(["at]", "at)", "at}", " dot "])
+                .expect("a list of literals always builds"),
             url: re(URL),
             phone: re(PHONE),
             postcode: re(POSTCODE),
@@ -217,11 +215,29 @@ impl Lint {
                     .entry(word.replace('_', " ").to_lowercase())
                     .or_default();
                 *flags |= section | marks;
-                if section & (TITLE | CAPITAL_TITLE) != 0 {
-                    lint.title_initials |= initial(word);
-                }
             }
         }
+        for (word, &flags) in &lint.vocab {
+            if flags & (TITLE | CAPITAL_TITLE) != 0 {
+                if lint.titles.len() <= word.len() {
+                    lint.titles.resize(word.len() + 1, Vec::new());
+                }
+                lint.titles[word.len()].push((word.clone(), flags & (TITLE | CAPITAL_TITLE)));
+                lint.title_initials |= initial(word);
+            }
+        }
+        lint.names = WordFilter::new(
+            lint.vocab
+                .iter()
+                .filter(|&(_, &flags)| flags & (GIVEN | SURNAME) != 0)
+                .map(|(word, _)| word.as_str()),
+        );
+        lint.lower_case_names = WordFilter::new(
+            lint.vocab
+                .iter()
+                .filter(|&(_, &flags)| counts_in_lower_case(flags))
+                .map(|(word, _)| word.as_str()),
+        );
         lint
     }
 
@@ -444,6 +460,12 @@ impl Lint {
     }
 }
 
+/// Whether a word with these flags is a name in lower case too: a given name that is no
+/// ordinary word ("jake", not "will").
+fn counts_in_lower_case(flags: u32) -> bool {
+    flags & (GIVEN | CAPS_ONLY | NOT_NAME) == GIVEN
+}
+
 /// A bit for the first letter of a word: a to z, or any other.
 fn initial(word: &str) -> u32 {
     match word.as_bytes().first().map(u8::to_ascii_lowercase) {
@@ -550,6 +572,52 @@ impl Hasher for Fnv {
     }
 }
 
+/// A quick look before a word-list look-up: one bit for each word of a list, chosen by up to
+/// eight of the word's bytes and its length, ASCII case ignored. A clear bit means the word is
+/// not in the list. Most words of a testimony are in none, and this costs a few instructions
+/// where hashing a word and probing a table costs tens.
+struct WordFilter(Box<[u64]>);
+
+impl WordFilter {
+    const BITS: u32 = 16;
+
+    fn new<'w>(words: impl IntoIterator<Item = &'w str>) -> WordFilter {
+        let mut filter = WordFilter(vec![0; 1 << (Self::BITS - 6)].into_boxed_slice());
+        for word in words {
+            let bit = filter.bit(word.as_bytes());
+            filter.0[bit / 64] |= 1 << (bit % 64);
+        }
+        filter
+    }
+
+    fn may_have(&self, word: &[u8]) -> bool {
+        let bit = self.bit(word);
+        self.0[bit / 64] & (1 << (bit % 64)) != 0
+    }
+
+    fn bit(&self, word: &[u8]) -> usize {
+        // Up to eight of the word's bytes in one number, read as a few whole loads (the last
+        // ones may overlap the first) rather than byte by byte.
+        let n = word.len();
+        let load = |at: usize, width: usize| {
+            let mut bytes = [0; 8];
+            bytes[..width].copy_from_slice(&word[at..at + width]);
+            u64::from_le_bytes(bytes)
+        };
+        let first = match n {
+            8.. => load(0, 8),
+            4..8 => load(0, 4) | load(n - 4, 4) << 32,
+            1..4 => load(0, 1) | load(n / 2, 1) << 8 | load(n - 1, 1) << 16,
+            0 => 0,
+        };
+        // Setting bit 5 of every byte makes ASCII letters lower case. It changes other bytes
+        // too, alike on both sides of the look-up.
+        let folded = first | 0x2020_2020_2020_2020;
+        let mixed = (folded ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (mixed >> (64 - Self::BITS)) as usize
+    }
+}
+
 /// Non-overlapping findings by start offset; the first one added wins.
 #[derive(Default)]
 struct Spans(BTreeMap<usize, (usize, FindingKind)>);
@@ -567,7 +635,10 @@ impl Spans {
     }
 }
 
+mod known;
 mod names;
+
+use known::KnownNames;
 
 #[cfg(test)]
 mod tests;

@@ -6,21 +6,8 @@ impl Lint {
     pub(super) fn find_names(&self, text: &str, found: &mut Spans) {
         // Words inside a finding so far or inside a registered name are never a person's name.
         let mut masks: Vec<(usize, usize)> = found.0.iter().map(|(s, (e, _))| (*s, *e)).collect();
-        if let Some(ac) = &self.known {
-            let alone = |(s, e): &(usize, usize)| {
-                !text[..*s]
-                    .chars()
-                    .next_back()
-                    .is_some_and(char::is_alphanumeric)
-                    && !text[*e..].chars().next().is_some_and(char::is_alphanumeric)
-            };
-            masks.extend(
-                ac.find_iter(text)
-                    .map(|m| (m.start(), m.end()))
-                    .filter(alone),
-            );
-            masks.sort_unstable();
-        }
+        self.known.find(text, &mut masks);
+        masks.sort_unstable();
         let mut mask = masks.iter().peekable();
         let (mut sentence_start, mut offset, mut toks) = (true, 0, Vec::new());
         for raw in text.split('\n') {
@@ -58,7 +45,10 @@ impl Lint {
             if !t.capital {
                 // "then jake said": a given name that is no ordinary word, even in lower case.
                 let w = &text[t.start..t.core];
-                if w.len() >= 3 && self.flags(w) & (GIVEN | CAPS_ONLY | NOT_NAME) == GIVEN {
+                if w.len() >= 3
+                    && self.lower_case_names.may_have(w.as_bytes())
+                    && counts_in_lower_case(self.flags(w))
+                {
                     found.add(t.start, t.core, FindingKind::PersonName);
                 }
                 i += 1;
@@ -71,6 +61,11 @@ impl Lint {
                 .is_some_and(|n| n.joined && n.capital && !n.masked && !self.title_at(text, n))
             {
                 end += 1;
+            }
+            // One word that no list has as a given name or surname is no name ("It", "There").
+            if end == i + 1 && !self.may_be_name(&text[t.start..t.core]) {
+                i = end;
+                continue;
             }
             // "a Jack Wills hoodie", "the Holly Lodge": after an article it is a thing.
             let article = i > 0 && matches!(word(&toks[i - 1]).as_str(), "a" | "an" | "the");
@@ -159,6 +154,12 @@ impl Lint {
         }
     }
 
+    /// Whether a word may be a given name or a surname, by a quick look that never misses one:
+    /// false only for a word in ASCII, with no hyphen, that is neither in the lists.
+    fn may_be_name(&self, word: &str) -> bool {
+        !word.is_ascii() || word.contains('-') || self.names.may_have(word.as_bytes())
+    }
+
     /// The flags of a word, or of the first part of a hyphenated given name ("Mary-Jane").
     fn given_flags(&self, word: &str) -> u32 {
         match self.flags(word) {
@@ -190,11 +191,27 @@ impl Lint {
 
     fn title_at(&self, text: &str, t: &Tok) -> bool {
         let w = &text[t.start..t.end];
-        if w.len() > 12 || !t.plain || self.title_initials & initial(w) == 0 {
+        if !t.plain || self.title_initials & initial(w) == 0 {
             return false;
         }
-        let flags = self.flags(&w.to_lowercase());
+        let flags = self.title_flags(w);
         flags & TITLE != 0 || flags & CAPITAL_TITLE != 0 && t.capital && !t.acronym
+    }
+
+    /// The title flags of a word in any case: `TITLE`, `CAPITAL_TITLE`, both or none.
+    fn title_flags(&self, word: &str) -> u32 {
+        let same = |word: &str| {
+            let titles = self.titles.get(word.len()).map_or(&[][..], Vec::as_slice);
+            titles
+                .iter()
+                .find(|(title, _)| title.as_bytes().eq_ignore_ascii_case(word.as_bytes()))
+                .map_or(0, |&(_, flags)| flags)
+        };
+        if word.is_ascii() {
+            same(word)
+        } else {
+            same(&word.to_lowercase())
+        }
     }
 
     /// If a title starts at token `i`, the index of the last word of the titled name.
@@ -262,9 +279,9 @@ struct Tok {
 fn tokenize(line: &str, offset: usize, line_starts_sentence: bool, toks: &mut Vec<Tok>) {
     toks.clear();
     let lead = line.trim_start();
-    let numbered = lead
-        .split_once(['.', ')'])
-        .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+    // "1. ", "2) ": a numbered list item.
+    let digits = lead.bytes().take_while(u8::is_ascii_digit).count();
+    let numbered = digits > 0 && matches!(lead.as_bytes().get(digits), Some(b'.' | b')'));
     let starts =
         line_starts_sentence || numbered || lead.starts_with(['#', '>', '-', '*', '+', '|']);
     let at = |i: usize| match line.as_bytes().get(i) {
@@ -306,35 +323,40 @@ fn word(
     line_start: bool,
 ) -> Tok {
     let w = &line[s..e];
-    let core = ["'s", "’s", "'S", "’S"]
-        .iter()
-        .find_map(|p| w.strip_suffix(p).filter(|c| !c.is_empty()))
-        .unwrap_or(w);
+    let core = match w.as_bytes().last() {
+        Some(b's' | b'S') => ["'s", "’s", "'S", "’S"]
+            .iter()
+            .find_map(|p| w.strip_suffix(p).filter(|c| !c.is_empty()))
+            .unwrap_or(w),
+        _ => w,
+    };
     let gap = &line[prev_end..s];
     let opening_quote = gap.ends_with(['"', '\'']);
+    // Most gaps are one space: nothing in them starts a sentence.
+    let sentence_mark = gap != " " && gap.contains(['.', '!', '?', ':', '…', '“', '‘', '«']);
     let mut t = Tok {
         start: offset + s,
         end: offset + e,
         core: offset + s + core.len(),
         possessive: core.len() < w.len(),
         joined: prev_end > 0 && !gap.is_empty() && gap.bytes().all(|b| b == b' ' || b == b'\t'),
-        sentence: line_start
-            || opening_quote
-            || gap.contains(['.', '!', '?', ':', '…', '“', '‘', '«']),
+        sentence: line_start || opening_quote || sentence_mark,
         ..Tok::default()
     };
     let mut upper = true;
     t.plain = true;
     if let Some(b) = core.is_ascii().then_some(core.as_bytes()) {
+        // One pass over the letters: this runs for every word of every testimony.
+        let (mut upper, mut lower) = (false, b[0].is_ascii_lowercase());
+        t.plain = b[0].is_ascii_alphabetic() || matches!(b[0], b'\'' | b'-');
+        for c in &b[1..] {
+            upper |= c.is_ascii_uppercase();
+            lower |= c.is_ascii_lowercase();
+            t.plain &= c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-');
+        }
         t.capital = b[0].is_ascii_uppercase();
-        t.inner_capital = b[1..].iter().any(u8::is_ascii_uppercase);
-        t.plain = b
-            .iter()
-            .all(|c| c.is_ascii_alphabetic() || matches!(c, b'\'' | b'-'));
-        (t.len_chars, t.acronym) = (
-            b.len(),
-            b.len() >= 2 && !b.iter().any(u8::is_ascii_lowercase),
-        );
+        t.inner_capital = upper;
+        (t.len_chars, t.acronym) = (b.len(), b.len() >= 2 && !lower);
         return t;
     }
     for (i, c) in core.chars().enumerate() {

@@ -6,8 +6,7 @@
 //! language has no stemmer), and whoever opens the index registers the tokenizer that name asks
 //! for. No second place has to remember which language an index was built with.
 
-use std::collections::HashMap;
-
+use foldhash::HashMap;
 use tantivy::Index;
 use tantivy::schema::{Field, Schema};
 use tantivy::tokenizer::{
@@ -221,7 +220,7 @@ impl TokenFilter for StemEachWordOnce {
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(Stemmer::new(self.0))
                 .build(),
-            stems: HashMap::new(),
+            stems: HashMap::default(),
         }
     }
 }
