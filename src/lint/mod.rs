@@ -15,7 +15,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
 use regex::Regex;
 
 /// What kind of identifying detail a finding is.
@@ -87,16 +86,14 @@ pub struct Lint {
     vocab: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     email: Regex,
     spelled_email: Regex,
-    /// Something every spelled-out address has ("[at]", " dot "), to skip most texts quickly.
-    spelled_hint: AhoCorasick,
     url: Regex,
     phone: Regex,
     postcode: Regex,
     /// The titles ("mr", "professor"), lower case, by their length in bytes, with their flags
     /// (`TITLE`, `CAPITAL_TITLE`): most words are looked up here, which takes no lower-case copy.
     titles: Vec<Vec<(String, u32)>>,
-    /// The first letters of titles (see `initial`), to skip most words before that.
-    title_initials: u32,
+    /// The titles, for a quick look before that.
+    title_words: WordFilter,
     /// The given names that count in lower case ("then jake said"), for a quick look.
     lower_case_names: WordFilter,
     /// The given names and surnames, for a quick look.
@@ -173,15 +170,11 @@ impl Lint {
             known: KnownNames::new(&known),
             vocab: HashMap::default(),
             titles: Vec::new(),
-            title_initials: 0,
+            title_words: WordFilter::new([]),
             lower_case_names: WordFilter::new([]),
             names: WordFilter::new([]),
             email: re(EMAIL),
             spelled_email: re(SPELLED_EMAIL),
-            spelled_hint: AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .build(["at]", "at)", "at}", " dot "])
-                .expect("a list of literals always builds"),
             url: re(URL),
             phone: re(PHONE),
             postcode: re(POSTCODE),
@@ -223,9 +216,9 @@ impl Lint {
                     lint.titles.resize(word.len() + 1, Vec::new());
                 }
                 lint.titles[word.len()].push((word.clone(), flags & (TITLE | CAPITAL_TITLE)));
-                lint.title_initials |= initial(word);
             }
         }
+        lint.title_words = WordFilter::new(lint.titles.iter().flatten().map(|(w, _)| w.as_str()));
         lint.names = WordFilter::new(
             lint.vocab
                 .iter()
@@ -263,7 +256,7 @@ impl Lint {
         for m in self.email.find_iter(text) {
             found.add(m.start(), m.end(), FindingKind::Email);
         }
-        if self.spelled_hint.is_match(text) {
+        if spelled_hint(text) {
             for m in self.spelled_email.find_iter(text) {
                 found.add(m.start(), m.end(), FindingKind::Email);
             }
@@ -466,12 +459,19 @@ fn counts_in_lower_case(flags: u32) -> bool {
     flags & (GIVEN | CAPS_ONLY | NOT_NAME) == GIVEN
 }
 
-/// A bit for the first letter of a word: a to z, or any other.
-fn initial(word: &str) -> u32 {
-    match word.as_bytes().first().map(u8::to_ascii_lowercase) {
-        Some(b @ b'a'..=b'z') => 1 << (b - b'a'),
-        _ => 1 << 26,
-    }
+/// Whether `text` has what every spelled-out address has, in any case: "at" before a closing
+/// bracket ("[at]", "(at)", "{at}") or " dot ". A quick look that skips most texts.
+fn spelled_hint(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let at = memchr::memchr3_iter(b']', b')', b'}', bytes)
+        .any(|i| i >= 2 && bytes[i - 2..i].eq_ignore_ascii_case(b"at"));
+    at || memchr::memchr2_iter(b'd', b'D', bytes).any(|i| {
+        i >= 1
+            && bytes[i - 1] == b' '
+            && bytes
+                .get(i + 1..i + 4)
+                .is_some_and(|r| r.eq_ignore_ascii_case(b"ot "))
+    })
 }
 
 /// Whether two bytes side by side in `text` pass `test`: a quick look before a regex search.

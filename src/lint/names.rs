@@ -190,11 +190,10 @@ impl Lint {
     }
 
     fn title_at(&self, text: &str, t: &Tok) -> bool {
-        let w = &text[t.start..t.end];
-        if !t.plain || self.title_initials & initial(w) == 0 {
+        if !t.plain {
             return false;
         }
-        let flags = self.title_flags(w);
+        let flags = self.title_flags(&text[t.start..t.end]);
         flags & TITLE != 0 || flags & CAPITAL_TITLE != 0 && t.capital && !t.acronym
     }
 
@@ -208,7 +207,11 @@ impl Lint {
                 .map_or(0, |&(_, flags)| flags)
         };
         if word.is_ascii() {
-            same(word)
+            if self.title_words.may_have(word.as_bytes()) {
+                same(word)
+            } else {
+                0
+            }
         } else {
             same(&word.to_lowercase())
         }
@@ -298,6 +301,10 @@ fn tokenize(line: &str, offset: usize, line_starts_sentence: bool, toks: &mut Ve
         }
         let s = i - c.len_utf8();
         while let Some(c) = at(i) {
+            if c.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
             let joins = matches!(c, '\'' | '’' | '-')
                 && at(i + c.len_utf8()).is_some_and(char::is_alphanumeric);
             if !in_word(c) && !joins {

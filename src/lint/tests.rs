@@ -243,3 +243,33 @@ fn every_given_name_that_counts_in_lower_case_is_found_in_lower_case() {
         );
     }
 }
+
+#[test]
+fn every_spelled_out_address_is_looked_at_in_any_case() {
+    let lint = Lint::new(["Northbridge Academy"]);
+    for text in [
+        "write to jake.t [at] example [dot] com",
+        "write to jake (AT) example.com",
+        "write to jake{at}example.org",
+        "write to jake at example dot com",
+        "WRITE TO JAKE AT EXAMPLE DOT COM",
+        "at] x",
+    ] {
+        assert!(spelled_hint(text), "{text}");
+    }
+    for text in [
+        "",
+        "d",
+        "at",
+        "a dot",
+        "we sat (then) dotted lines",
+        "Dr Dot",
+    ] {
+        assert!(!spelled_hint(text), "{text}");
+    }
+    let found = lint.check("you could write to jake (AT) example.com back then", &[]);
+    assert!(
+        found.iter().any(|f| f.kind == FindingKind::Email),
+        "{found:?}"
+    );
+}
