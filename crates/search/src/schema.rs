@@ -189,93 +189,95 @@ pub fn names_analyzer() -> TextAnalyzer {
 /// The analyzer for testimony text: as [`names_analyzer`], plus stemming. The stemmer runs
 /// before accents are folded, because the Snowball stemmers expect accented words.
 fn text_analyzer(stemmer: Option<Language>) -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
-        .filter(LowerCaser)
-        .dynamic();
-    let builder = match stemmer {
-        Some(language) => builder.filter_dynamic(StemEachWordOnce(language)),
-        None => builder,
-    };
-    builder.filter_dynamic(AsciiFoldingFilter).build()
+        .filter(EachWordOnce(stemmer))
+        .build()
 }
 
-/// Words an analyzer remembers the stems of; past this it forgets them all and starts again (a
-/// site's words are tens of thousands, but junk text could make millions).
-const STEMS_KEPT: usize = 200_000;
+/// Words an analyzer remembers; past this it forgets them all and starts again (a site's words
+/// are tens of thousands, but junk text could make millions).
+const WORDS_KEPT: usize = 200_000;
 
-/// tantivy's stemmer, run once per distinct word rather than once per word: indexing 100,000
-/// testimonies stems about 25 million words, of a few tens of thousands distinct ones, and the
-/// Snowball stemmer was 8% of the build. The stems are tantivy's own (a word is stemmed by
-/// [`Stemmer`] itself the first time it is seen), so index and queries still agree.
+/// tantivy's lower-caser, stemmer and accent folding, run once per distinct word rather than
+/// once per word: indexing 100,000 testimonies reads about 25 million words, of a few tens of
+/// thousands distinct ones, and the Snowball stemmer alone was 8% of the build. Each word is
+/// turned by those filters themselves the first time it is seen (the word as one token, through
+/// the same three filters in the same order), so index and queries still agree.
 #[derive(Clone)]
-struct StemEachWordOnce(Language);
+struct EachWordOnce(Option<Language>);
 
-impl TokenFilter for StemEachWordOnce {
-    type Tokenizer<T: Tokenizer> = StemEachWordOnceFilter<T>;
+impl TokenFilter for EachWordOnce {
+    type Tokenizer<T: Tokenizer> = EachWordOnceFilter<T>;
 
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> StemEachWordOnceFilter<T> {
-        StemEachWordOnceFilter {
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> EachWordOnceFilter<T> {
+        let one_word = TextAnalyzer::builder(RawTokenizer::default())
+            .filter(LowerCaser)
+            .dynamic();
+        let one_word = match self.0 {
+            Some(language) => one_word.filter_dynamic(Stemmer::new(language)),
+            None => one_word,
+        };
+        EachWordOnceFilter {
             inner: tokenizer,
-            stemmer: TextAnalyzer::builder(RawTokenizer::default())
-                .filter(Stemmer::new(self.0))
-                .build(),
-            stems: HashMap::default(),
+            one_word: one_word.filter_dynamic(AsciiFoldingFilter).build(),
+            words: HashMap::default(),
         }
     }
 }
 
 #[derive(Clone)]
-struct StemEachWordOnceFilter<T> {
+struct EachWordOnceFilter<T> {
     inner: T,
-    /// Stems one word: the whole text as one token, through tantivy's stemmer.
-    stemmer: TextAnalyzer,
-    stems: HashMap<String, String>,
+    /// Turns one word: the whole text as one token, through the three filters.
+    one_word: TextAnalyzer,
+    /// Each word seen, as written, with what it became.
+    words: HashMap<String, String>,
 }
 
-impl<T: Tokenizer> Tokenizer for StemEachWordOnceFilter<T> {
-    type TokenStream<'a> = StemEachWordOnceStream<'a, T::TokenStream<'a>>;
+impl<T: Tokenizer> Tokenizer for EachWordOnceFilter<T> {
+    type TokenStream<'a> = EachWordOnceStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        let StemEachWordOnceFilter {
+        let EachWordOnceFilter {
             inner,
-            stemmer,
-            stems,
+            one_word,
+            words,
         } = self;
-        StemEachWordOnceStream {
+        EachWordOnceStream {
             tail: inner.token_stream(text),
-            stemmer,
-            stems,
+            one_word,
+            words,
         }
     }
 }
 
-struct StemEachWordOnceStream<'a, T> {
+struct EachWordOnceStream<'a, T> {
     tail: T,
-    stemmer: &'a mut TextAnalyzer,
-    stems: &'a mut HashMap<String, String>,
+    one_word: &'a mut TextAnalyzer,
+    words: &'a mut HashMap<String, String>,
 }
 
-impl<T: TokenStream> TokenStream for StemEachWordOnceStream<'_, T> {
+impl<T: TokenStream> TokenStream for EachWordOnceStream<'_, T> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        if let Some(stem) = self.stems.get(&token.text) {
-            token.text.clone_from(stem);
+        if let Some(turned) = self.words.get(&token.text) {
+            token.text.clone_from(turned);
             return true;
         }
-        let mut stem = None;
-        self.stemmer
+        let mut turned = None;
+        self.one_word
             .token_stream(&token.text)
-            .process(&mut |stemmed| stem = Some(stemmed.text.clone()));
-        let stem = stem.unwrap_or_else(|| token.text.clone());
-        if self.stems.len() >= STEMS_KEPT {
-            self.stems.clear();
+            .process(&mut |word| turned = Some(word.text.clone()));
+        let turned = turned.unwrap_or_else(|| token.text.clone());
+        if self.words.len() >= WORDS_KEPT {
+            self.words.clear();
         }
-        self.stems
-            .insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        self.words
+            .insert(std::mem::replace(&mut token.text, turned.clone()), turned);
         true
     }
 
