@@ -28,6 +28,19 @@ const firstResult = await page.$eval('#search-results li.result', (li) => ({
   marks: Array.from(li.querySelectorAll('p.snippet mark'), (m) => m.textContent),
   snippet: (li.querySelector('p.snippet') || {}).textContent || '',
 }));
+// On a wide screen the filters start open beside the results, not above them: the first
+// result shows without scrolling.
+const onWideScreen = await page.evaluate(() => {
+  const box = (id) => document.getElementById(id).getBoundingClientRect();
+  const filters = box('search-filters');
+  const first = document.querySelector('#search-results li.result').getBoundingClientRect();
+  return {
+    width: window.innerWidth, open: document.getElementById('search-filters').open,
+    firstResultTop: first.top, screenHeight: window.innerHeight,
+    filtersRight: filters.right, resultsLeft: box('search-results').left,
+    filtersTop: filters.top, searchRowBottom: document.querySelector('.search-row').getBoundingClientRect().bottom,
+  };
+});
 // The filters' counts come after the results.
 await page.waitForFunction(() => !document.getElementById('search-filters').hasAttribute('aria-busy'),
   null, { timeout: 10000 }).catch(() => null);
@@ -96,8 +109,20 @@ await small.waitForFunction((before) => {
 onPhone.after = await kinds();
 await phone.close();
 
+// On a tablet there is no room beside the results: the filters start closed, as on a phone.
+const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+const mid = await tablet.newPage();
+await mid.goto(url);
+await waitForAnswer(mid);
+const onTablet = await mid.evaluate(() => ({
+  open: document.getElementById('search-filters').open,
+  firstResultTop: document.querySelector('#search-results li.result').getBoundingClientRect().top,
+  screenHeight: window.innerHeight,
+}));
+await tablet.close();
+
 console.log(JSON.stringify({
-  onPhone,
+  onPhone, onWideScreen, onTablet,
   fromHome,
   byTopic,
   firstLinks, firstResult, kindOptions, secondLinks, firstStatus, secondStatus, urlAfter, url,

@@ -188,6 +188,30 @@ fn the_search_page_finds_what_the_command_line_finds_under_the_csp() {
     assert_eq!(phone["openAtFirst"], false, "{result}");
     assert_ne!(phone["before"], phone["after"], "{result}");
     assert_eq!(phone["after"], result["kindOptions"], "{result}");
+    // On a wide screen (1280 by 720) they start open in the margin beside the results, below
+    // the search box, so the first result still shows without scrolling; on a tablet (1024
+    // by 768) there is no room beside them, and they start closed, as on a phone.
+    let wide = &result["onWideScreen"];
+    let number = |value: &serde_json::Value| value.as_f64().unwrap();
+    assert_eq!(wide["open"], true, "{result}");
+    assert!(
+        number(&wide["firstResultTop"]) < number(&wide["screenHeight"]),
+        "{result}"
+    );
+    assert!(
+        number(&wide["filtersRight"]) <= number(&wide["resultsLeft"]),
+        "{result}"
+    );
+    assert!(
+        number(&wide["filtersTop"]) >= number(&wide["searchRowBottom"]),
+        "{result}"
+    );
+    let tablet = &result["onTablet"];
+    assert_eq!(tablet["open"], false, "{result}");
+    assert!(
+        number(&tablet["firstResultTop"]) < number(&tablet["screenHeight"]),
+        "{result}"
+    );
     // The filters are counted once the results are shown.
     let kinds = result["kindOptions"].as_array().unwrap();
     assert!(

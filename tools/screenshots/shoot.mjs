@@ -1,7 +1,8 @@
 // The README's screenshots: serves a built site from a folder on 127.0.0.1 and photographs the
 // home page, a school, a testimony with content warnings (the warning showing, the text still
-// closed) and search results, in headless Chromium, 1200 CSS pixels wide and 800 high (search
-// down to its second result), light colour scheme.
+// closed) and search results, in headless Chromium, 1280 CSS pixels wide (a laptop's screen,
+// where the search page's filters stand beside the results) and 800 high (search down to its
+// second result), light colour scheme.
 // Uses the browser tests' set-up (tests/browser: playwright-core, the system's Chromium, and
 // nothing leaving 127.0.0.1).
 //
@@ -40,6 +41,7 @@ const { warned } = await findSamplePages(context, base);
 const schools = JSON.parse(fs.readFileSync(path.join(root, 'schools.json'), 'utf8'));
 const busiest = schools.reduce((a, b) => (b.count > a.count ? b : a));
 
+const WIDTH = 1280;
 // Name, path, what to wait for, and an element the picture reaches down to (else 800 high).
 const SHOTS = [
   ['home', ''],
@@ -49,7 +51,7 @@ const SHOTS = [
 ];
 fs.mkdirSync(outDir, { recursive: true });
 const page = await context.newPage();
-await page.setViewportSize({ width: 1200, height: 800 });
+await page.setViewportSize({ width: WIDTH, height: 800 });
 await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'reduce' });
 for (const [name, urlPath, ready, until] of SHOTS) {
   await page.goto(base + urlPath);
@@ -57,7 +59,7 @@ for (const [name, urlPath, ready, until] of SHOTS) {
   const bottom = until ? await page.$eval(until, (e) => e.getBoundingClientRect().bottom + window.scrollY) : 0;
   const height = Math.min(Math.max(800, Math.ceil(bottom) + 24), 1800);
   const file = path.join(outDir, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: 1200, height },
+  await page.screenshot({ path: file, fullPage: true, clip: { x: 0, y: 0, width: WIDTH, height },
     animations: 'disabled', caret: 'hide' });
   console.log(`${file}: /${urlPath} (${Math.round(fs.statSync(file).size / 1024)} KB)`);
 }

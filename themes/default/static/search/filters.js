@@ -5,8 +5,8 @@
  * shown is a button with data-slug.
  *
  * The filters sit in a <details> (#search-filters), open from the start where there is room
- * for them and the results together, closed on a phone so that the results come first; its
- * summary says how many filters are in force (#search-filters-active).
+ * for them beside the results, closed elsewhere so that the results come first; its summary
+ * says how many filters are in force (#search-filters-active).
  */
 
 import { el, clear } from './dom.js';
@@ -14,8 +14,10 @@ import { el, clear } from './dom.js';
 /* How many schools in the results are offered as filters. */
 const SCHOOLS_SHOWN = 8;
 
-/* Screens with room for the filters open above the results (not a phone, upright or turned). */
-const ROOM_FOR_FILTERS = '(min-width: 40rem) and (min-height: 40rem)';
+/* Screens with room for the filters beside the results, in the margin to their left (style.css
+   puts them there at the same width). Narrower, on a phone or a tablet, they start closed, one
+   tap away, so that the results come first. */
+const ROOM_FOR_FILTERS = '(min-width: 76rem)';
 
 function schoolButton(slug, label, extra) {
   const button = el('button', 'search-chip', label);

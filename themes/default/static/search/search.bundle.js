@@ -250,7 +250,7 @@ function resultsView(list, more, status) {
 
 // search/filters.js
 var SCHOOLS_SHOWN = 8;
-var ROOM_FOR_FILTERS = "(min-width: 40rem) and (min-height: 40rem)";
+var ROOM_FOR_FILTERS = "(min-width: 76rem)";
 function schoolButton(slug, label, extra) {
   const button = el("button", "search-chip", label);
   button.type = "button";
