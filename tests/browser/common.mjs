@@ -10,10 +10,16 @@ export async function launch(base) {
       '--disable-component-update', '--disable-sync', '--no-first-run',
     ],
   });
-  const context = await browser.newContext();
+  return { browser, context: await newContext(browser, base) };
+}
+
+// A browser context (with `options`, a viewport say) in which every request that leaves `base`
+// is answered locally.
+export async function newContext(browser, base, options = {}) {
+  const context = await browser.newContext(options);
   await context.route((url) => !url.href.startsWith(base), (route) =>
     route.fulfill({ status: 200, contentType: 'text/html', body: '<title>elsewhere</title>' }));
-  return { browser, context };
+  return context;
 }
 
 // Console errors and warnings (CSP violations among them) and uncaught exceptions of a page.

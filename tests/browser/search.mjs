@@ -2,7 +2,7 @@
 // result links, types SECOND into the search box, reads them again, and reports what changed in
 // the address bar and history, console problems, and what the browser downloaded.
 // Usage: node search.mjs BASE_URL FIRST SECOND ; prints one JSON object.
-import { launch, collectProblems, countBytes, waitForAnswer } from './common.mjs';
+import { launch, newContext, collectProblems, countBytes, waitForAnswer } from './common.mjs';
 
 const [base, first, second] = process.argv.slice(2);
 const { browser, context } = await launch(base);
@@ -28,19 +28,28 @@ const firstResult = await page.$eval('#search-results li.result', (li) => ({
   marks: Array.from(li.querySelectorAll('p.snippet mark'), (m) => m.textContent),
   snippet: (li.querySelector('p.snippet') || {}).textContent || '',
 }));
-// On a wide screen the filters start open beside the results, not above them: the first
-// result shows without scrolling.
-const onWideScreen = await page.evaluate(() => {
-  const box = (id) => document.getElementById(id).getBoundingClientRect();
-  const filters = box('search-filters');
-  const first = document.querySelector('#search-results li.result').getBoundingClientRect();
+// Where the filters and the first result stand on the screen of `on`, a page with an answer.
+const layout = (on) => on.evaluate(() => {
+  const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+  const filters = box('#search-filters');
   return {
-    width: window.innerWidth, open: document.getElementById('search-filters').open,
-    firstResultTop: first.top, screenHeight: window.innerHeight,
-    filtersRight: filters.right, resultsLeft: box('search-results').left,
-    filtersTop: filters.top, searchRowBottom: document.querySelector('.search-row').getBoundingClientRect().bottom,
+    open: document.getElementById('search-filters').open,
+    firstResultTop: box('#search-results li.result').top, screenHeight: window.innerHeight,
+    filtersRight: filters.right, resultsLeft: box('#search-results').left,
+    filtersTop: filters.top, searchRowBottom: box('.search-row').bottom,
   };
 });
+// The search page of `url` with its answer, on a screen of `viewport`; close its context after.
+async function answerOn(viewport) {
+  const context = await newContext(browser, base, { viewport });
+  const on = await context.newPage();
+  await on.goto(url);
+  await waitForAnswer(on);
+  return { context, on };
+}
+// On a wide screen the filters start open beside the results, not above them: the first
+// result shows without scrolling.
+const onWideScreen = await layout(page);
 // The filters' counts come after the results.
 await page.waitForFunction(() => !document.getElementById('search-filters').hasAttribute('aria-busy'),
   null, { timeout: 10000 }).catch(() => null);
@@ -92,12 +101,7 @@ Object.assign(byTopic, { status: await status(), chosen: await page.$eval('#sear
   url: page.url() });
 
 // On a phone the filters start closed, and their counts wait until the reader opens them.
-const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
-await phone.route((url) => !url.href.startsWith(base), (route) =>
-  route.fulfill({ status: 200, contentType: 'text/html', body: '<title>elsewhere</title>' }));
-const small = await phone.newPage();
-await small.goto(url);
-await waitForAnswer(small);
+const { context: phone, on: small } = await answerOn({ width: 390, height: 844 });
 await small.waitForTimeout(500);
 const kinds = () => small.$$eval('#search-kind option', (os) => os.map((o) => o.textContent));
 const onPhone = { openAtFirst: await small.$eval('#search-filters', (d) => d.open), before: await kinds() };
@@ -110,15 +114,8 @@ onPhone.after = await kinds();
 await phone.close();
 
 // On a tablet there is no room beside the results: the filters start closed, as on a phone.
-const tablet = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-const mid = await tablet.newPage();
-await mid.goto(url);
-await waitForAnswer(mid);
-const onTablet = await mid.evaluate(() => ({
-  open: document.getElementById('search-filters').open,
-  firstResultTop: document.querySelector('#search-results li.result').getBoundingClientRect().top,
-  screenHeight: window.innerHeight,
-}));
+const { context: tablet, on: mid } = await answerOn({ width: 1024, height: 768 });
+const onTablet = await layout(mid);
 await tablet.close();
 
 console.log(JSON.stringify({
