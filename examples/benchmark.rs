@@ -30,9 +30,11 @@
 //!
 //! Generated sites go under DIR (default: the system's temporary folder), one folder a size; they
 //! are kept, so a browser can be pointed at them afterwards (tests/browser/measure.mjs). Every
-//! build is a clean one: an output left by an earlier run is first moved into DIR/set-aside/,
-//! which is deleted when the run ends (deleting a big tree just before a build slows the
-//! build's own file creation on some file systems).
+//! build is a clean one: what an earlier run left (the generated content, our output, the Hugo
+//! site and its output) is first moved into DIR/set-aside/, which is deleted when the run ends.
+//! Nothing is deleted between generating an archive and building it: on ext4 without a journal
+//! the kernel passes over inodes freed in the last 30 seconds or so, reading each one's record
+//! to tell, every time it creates a file, so a build just after a big delete pays for it.
 //! Nothing here is a test: figures vary with the machine, and are reported, never asserted.
 
 use std::ffi::OsStr;
@@ -180,8 +182,9 @@ fn run(options: &Options) -> Result<(), String> {
         let schools = options
             .schools
             .unwrap_or_else(|| (size / 20).clamp(25, 5_000));
-        set_aside(&site.join("public"), &aside)?;
-        set_aside(&site.join("hugo/public"), &aside)?;
+        for earlier in ["content", "public", "hugo"] {
+            set_aside(&site.join(earlier), &aside)?;
+        }
         let ours = measure(size, schools, &site, &testimony, &generate)?;
         if !options.peers.is_empty() {
             peers(size, &site, &ours, &options.peers)?;
@@ -194,8 +197,8 @@ fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-/// Moves an earlier run's output `dir` (if any) into `aside`, so that the next build is clean
-/// without a delete just before it.
+/// Moves what an earlier run left at `dir` (if anything) into `aside`, so that the next build
+/// is clean without a delete just before it.
 fn set_aside(dir: &Path, aside: &Path) -> Result<(), String> {
     if !dir.exists() {
         return Ok(());
