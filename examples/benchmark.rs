@@ -33,8 +33,9 @@
 //! build is a clean one: what an earlier run left (the generated content, our output, the Hugo
 //! site and its output) is first moved into DIR/set-aside/, which is deleted when the run ends.
 //! Nothing is deleted between generating an archive and building it: on ext4 without a journal
-//! the kernel passes over inodes freed in the last 30 seconds or so, reading each one's record
-//! to tell, every time it creates a file, so a build just after a big delete pays for it.
+//! the kernel passes over inodes freed in the last minute or so, reading each one's record to
+//! tell, every time it creates a file, so a build just after a big delete pays for it. For the
+//! same reason, start a run a few minutes after the last one ended.
 //! Nothing here is a test: figures vary with the machine, and are reported, never asserted.
 
 use std::ffi::OsStr;
