@@ -311,14 +311,11 @@ fn measure(
     })
 }
 
-/// "  render pages    575.4 ms" → ("render pages", "575.4 ms").
+/// "  render pages    575.4 ms" → ("render pages", "575.4 ms"): the stage's name is padded, so
+/// it ends at the first two spaces ("files rewritten   1451 of 98792 (the others …)").
 fn split_figure(line: &str) -> Option<(String, String)> {
-    let words: Vec<&str> = line.split_whitespace().collect();
-    if words.len() < 3 {
-        return None;
-    }
-    let (name, figure) = words.split_at(words.len() - 2);
-    Some((name.join(" "), figure.join(" ")))
+    let (name, figure) = line.trim().split_once("  ")?;
+    Some((name.to_string(), figure.trim().to_string()))
 }
 
 fn folder_bytes(dir: &Path) -> (usize, u64) {
