@@ -15,7 +15,13 @@
 //!   (manifest, runtime, catalog, hot file; the runtime and catalog also as gzip and brotli,
 //!   as hosts serve them);
 //! - a sequence of queries a reader might type, each with the bytes of index chunks it fetched
-//!   (nothing fetched twice, as in one browser tab) and its time once those chunks are held.
+//!   (nothing fetched twice, as in one browser tab) and its time once those chunks are held;
+//! - publishing after an edit: a `sync`, so that what the peers wrote is on the disk before
+//!   anything is timed, one `testimony build` over the output with nothing changed, then
+//!   three rounds of editing five approved testimonies (the first five by path, each given one
+//!   more sentence) and building over the previous output, with each round's stages and the
+//!   files it rewrote, and the rounds' median. These come last, after the peers: the edits
+//!   change the archive the peers are given.
 //!
 //! With `--peers hugo,pagefind` it measures the peers on the same generated archive in the same
 //! run (tools/benchmark/): the approved testimonies as a Hugo site with a minimal theme that lists
@@ -190,6 +196,7 @@ fn run(options: &Options) -> Result<(), String> {
         if !options.peers.is_empty() {
             peers(size, &site, &ours, &options.peers)?;
         }
+        edits(&site, &testimony)?;
     }
     if aside.exists() {
         std::fs::remove_dir_all(&aside)
@@ -262,18 +269,7 @@ fn measure(
         content_bytes as f64 / 1e6
     );
     let public = site.join("public");
-    let built = timed(
-        testimony.as_os_str(),
-        &[
-            "build".as_ref(),
-            "--site".as_ref(),
-            site.as_os_str(),
-            "--output".as_ref(),
-            public.as_os_str(),
-            "--verbose".as_ref(),
-        ],
-        None,
-    )?;
+    let built = build(testimony, site, &public)?;
     let (stdout, stderr, wall) = (built.stdout, built.stderr, built.wall);
     println!();
     println!(
@@ -309,6 +305,132 @@ fn measure(
         index_files,
         index_bytes,
     })
+}
+
+/// `testimony build --verbose` of `site` into `public`, timed.
+fn build(testimony: &Path, site: &Path, public: &Path) -> Result<Timed, String> {
+    timed(
+        testimony.as_os_str(),
+        &[
+            "build".as_ref(),
+            "--site".as_ref(),
+            site.as_os_str(),
+            "--output".as_ref(),
+            public.as_os_str(),
+            "--verbose".as_ref(),
+        ],
+        None,
+    )
+}
+
+/// Rounds of edits, each followed by a build over the previous output.
+const EDIT_ROUNDS: usize = 3;
+/// Testimonies edited in each round.
+const EDITED: usize = 5;
+/// What each round adds to each edited testimony: a paragraph of plain words, nothing that the
+/// checks flag.
+const ADDED: &str = "\nIt was a while before I told anyone.\n";
+
+/// Publishing after an edit: a build over the output with nothing changed (after the peers, the
+/// output is no longer in the page cache), then [`EDIT_ROUNDS`] rounds of editing [`EDITED`]
+/// approved testimonies and building over the previous output.
+fn edits(site: &Path, testimony: &Path) -> Result<(), String> {
+    let edited = approved_files(site, EDITED)?;
+    let public = site.join("public");
+    let rebuild = || build(testimony, site, &public);
+    println!();
+    println!("### Publishing after an edit");
+    println!();
+    // What the peers wrote is still going to the disk: let it, before anything is timed.
+    command_output(&mut Command::new("sync"))?;
+    let unchanged = rebuild()?;
+    println!(
+        "`testimony build` over the output with nothing changed: {}, {} files rewritten.",
+        seconds(unchanged.wall),
+        rewritten(&unchanged.stderr)
+    );
+    println!();
+    println!(
+        "Then, {EDIT_ROUNDS} times: {EDITED} approved testimonies each get one more sentence, \
+         and `testimony build` runs over the previous output."
+    );
+    println!();
+    println!(
+        "| round | wall | load and validate | render pages | search index | files rewritten | peak memory |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut walls = Vec::new();
+    for round in 1..=EDIT_ROUNDS {
+        for file in &edited {
+            let mut text = std::fs::read_to_string(file)
+                .map_err(|error| format!("cannot read {}: {error}", file.display()))?;
+            text.push_str(ADDED);
+            std::fs::write(file, text)
+                .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
+        }
+        let built = rebuild()?;
+        let figure = |name: &str| stage(&built.stderr, name).unwrap_or_else(|| "?".into());
+        println!(
+            "| {round} | {} | {} | {} | {} | {} | {} |",
+            seconds(built.wall),
+            figure("load and validate"),
+            figure("render pages"),
+            figure("search index"),
+            rewritten(&built.stderr),
+            megabytes(built.peak_kb)
+        );
+        walls.push(built.wall);
+    }
+    walls.sort_unstable();
+    println!();
+    println!(
+        "Median of the {EDIT_ROUNDS} rounds: {}.",
+        seconds(walls[walls.len() / 2])
+    );
+    Ok(())
+}
+
+/// The first `count` approved testimonies of the site, by path.
+fn approved_files(site: &Path, count: usize) -> Result<Vec<PathBuf>, String> {
+    let mut approved = Vec::new();
+    for entry in walkdir::WalkDir::new(site.join("content/testimonies")).sort_by_file_name() {
+        let entry = entry.map_err(|error| error.to_string())?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path())
+            .map_err(|error| format!("cannot read {}: {error}", entry.path().display()))?;
+        if text
+            .lines()
+            .any(|line| line.trim_end() == "status: approved")
+        {
+            approved.push(entry.into_path());
+            if approved.len() == count {
+                return Ok(approved);
+            }
+        }
+    }
+    Err(format!(
+        "{} has fewer than {count} approved testimonies",
+        site.display()
+    ))
+}
+
+/// "1451 of 98792": the files a build over the previous output rewrote, of all it has.
+fn rewritten(stderr: &str) -> String {
+    stage(stderr, "files rewritten").map_or_else(
+        || "?".into(),
+        |figure| figure.split(" (").next().unwrap_or_default().to_owned(),
+    )
+}
+
+/// The figure of the stage `name` in the stderr of `testimony build --verbose`.
+fn stage(stderr: &str, name: &str) -> Option<String> {
+    stderr
+        .lines()
+        .filter(|line| line.starts_with("  "))
+        .filter_map(split_figure)
+        .find_map(|(stage, figure)| (stage == name).then_some(figure))
 }
 
 /// "  render pages    575.4 ms" → ("render pages", "575.4 ms"): the stage's name is padded, so
