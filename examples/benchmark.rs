@@ -279,10 +279,8 @@ fn measure(
     println!();
     println!("| stage | time |");
     println!("|---|---:|");
-    for line in stderr.lines().filter(|l| l.starts_with("  ")) {
-        if let Some((stage, figure)) = split_figure(line) {
-            println!("| {stage} | {figure} |");
-        }
+    for (stage, figure) in stages(&stderr) {
+        println!("| {stage} | {figure} |");
     }
     println!();
     println!("{}", stdout.trim());
@@ -362,10 +360,10 @@ fn edits(site: &Path, testimony: &Path) -> Result<(), String> {
     let mut walls = Vec::new();
     for round in 1..=EDIT_ROUNDS {
         for file in &edited {
-            let mut text = std::fs::read_to_string(file)
-                .map_err(|error| format!("cannot read {}: {error}", file.display()))?;
-            text.push_str(ADDED);
-            std::fs::write(file, text)
+            std::fs::OpenOptions::new()
+                .append(true)
+                .open(file)
+                .and_then(|mut opened| opened.write_all(ADDED.as_bytes()))
                 .map_err(|error| format!("cannot write {}: {error}", file.display()))?;
         }
         let built = rebuild()?;
@@ -426,11 +424,15 @@ fn rewritten(stderr: &str) -> String {
 
 /// The figure of the stage `name` in the stderr of `testimony build --verbose`.
 fn stage(stderr: &str, name: &str) -> Option<String> {
+    stages(stderr).find_map(|(stage, figure)| (stage == name).then_some(figure))
+}
+
+/// Each stage and its figure, in the stderr of `testimony build --verbose`.
+fn stages(stderr: &str) -> impl Iterator<Item = (String, String)> + '_ {
     stderr
         .lines()
         .filter(|line| line.starts_with("  "))
         .filter_map(split_figure)
-        .find_map(|(stage, figure)| (stage == name).then_some(figure))
 }
 
 /// "  render pages    575.4 ms" → ("render pages", "575.4 ms"): the stage's name is padded, so
