@@ -21,7 +21,9 @@
 //!   three rounds of editing five approved testimonies (the first five by path, each given one
 //!   more sentence) and building over the previous output, with each round's stages and the
 //!   files it rewrote, and the rounds' median. These come last, after the peers: the edits
-//!   change the archive the peers are given.
+//!   change the archive the peers are given;
+//! - the targets of DESIGN.md §8, each beside its figure from this run and whether it was
+//!   reached (most are set at 100,000 testimonies, the first search's also at 10,000).
 //!
 //! With `--peers hugo,pagefind` it measures the peers on the same generated archive in the same
 //! run (tools/benchmark/): the approved testimonies as a Hugo site with a minimal theme that lists
@@ -193,10 +195,13 @@ fn run(options: &Options) -> Result<(), String> {
             set_aside(&site.join(earlier), &aside)?;
         }
         let ours = measure(size, schools, &site, &testimony, &generate)?;
-        if !options.peers.is_empty() {
-            peers(size, &site, &ours, &options.peers)?;
-        }
-        edits(&site, &testimony)?;
+        let theirs = if options.peers.is_empty() {
+            None
+        } else {
+            Some(peers(size, &site, &ours, &options.peers)?)
+        };
+        let edited = edits(&site, &testimony)?;
+        targets(size, &site, &ours, theirs.as_ref(), edited);
     }
     if aside.exists() {
         std::fs::remove_dir_all(&aside)
@@ -234,7 +239,7 @@ fn command_output(command: &mut Command) -> Result<(String, String, Duration), S
     Ok((stdout, stderr, took))
 }
 
-/// What the side-by-side table needs of our build.
+/// What the side-by-side table and the targets need of our clean build.
 struct Ours {
     wall: Duration,
     peak_kb: Option<u64>,
@@ -242,6 +247,9 @@ struct Ours {
     bytes: u64,
     index_files: usize,
     index_bytes: u64,
+    /// The published testimonies' pages (`testimonies/`), against which the search files are
+    /// weighed.
+    pages_bytes: u64,
 }
 
 fn measure(
@@ -286,10 +294,13 @@ fn measure(
     println!("{}", stdout.trim());
     let (files, bytes) = folder_bytes(&public);
     let (index_files, index_bytes) = folder_bytes(&public.join("search"));
+    let (_, pages_bytes) = folder_bytes(&public.join("testimonies"));
     println!(
-        "Output: {files} files, {:.1} MB ({:.1} MB of it search index and runtime).",
+        "Output: {files} files, {:.1} MB ({:.1} MB of it search index and runtime, {:.1} MB \
+         testimony pages).",
         bytes as f64 / 1e6,
-        index_bytes as f64 / 1e6
+        index_bytes as f64 / 1e6,
+        pages_bytes as f64 / 1e6
     );
     if let Some(peak) = built.peak_kb {
         println!("Peak memory: {:.0} MB.", peak as f64 / 1e3);
@@ -302,6 +313,7 @@ fn measure(
         bytes,
         index_files,
         index_bytes,
+        pages_bytes,
     })
 }
 
@@ -331,8 +343,8 @@ const ADDED: &str = "\nIt was a while before I told anyone.\n";
 
 /// Publishing after an edit: a build over the output with nothing changed (after the peers, the
 /// output is no longer in the page cache), then [`EDIT_ROUNDS`] rounds of editing [`EDITED`]
-/// approved testimonies and building over the previous output.
-fn edits(site: &Path, testimony: &Path) -> Result<(), String> {
+/// approved testimonies and building over the previous output. Returns the rounds' median.
+fn edits(site: &Path, testimony: &Path) -> Result<Duration, String> {
     let edited = approved_files(site, EDITED)?;
     let public = site.join("public");
     let rebuild = || build(testimony, site, &public);
@@ -380,12 +392,10 @@ fn edits(site: &Path, testimony: &Path) -> Result<(), String> {
         walls.push(built.wall);
     }
     walls.sort_unstable();
+    let median = walls[walls.len() / 2];
     println!();
-    println!(
-        "Median of the {EDIT_ROUNDS} rounds: {}.",
-        seconds(walls[walls.len() / 2])
-    );
-    Ok(())
+    println!("Median of the {EDIT_ROUNDS} rounds: {}.", seconds(median));
+    Ok(median)
 }
 
 /// The first `count` approved testimonies of the site, by path.
@@ -669,7 +679,15 @@ fn ratio(ours: f64, peer: f64) -> String {
     }
 }
 
-fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), String> {
+/// What the targets need of the peers' run.
+struct Theirs {
+    hugo: Duration,
+    pagefind: Option<Duration>,
+    /// first-search.mjs's figures, with Pagefind.
+    first_search: Option<serde_json::Value>,
+}
+
+fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<Theirs, String> {
     let tools = peer_tools();
     let hugo_site = site.join("hugo");
     let hugo_public = hugo_site.join("public");
@@ -709,6 +727,7 @@ fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), St
     ];
     let mut files = (hugo_files, hugo_bytes, "Hugo");
     let mut first_search = None;
+    let mut pagefind_wall = None;
     if which.contains(&Peer::Pagefind) {
         let pagefind = timed(
             "npx".as_ref(),
@@ -724,6 +743,7 @@ fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), St
         let (all_files, all_bytes) = folder_bytes(&hugo_public);
         files = (all_files, all_bytes, "Hugo + Pagefind");
         let both = hugo.wall + pagefind.wall;
+        pagefind_wall = Some(pagefind.wall);
         rows.extend([
             [
                 "search index, wall".into(),
@@ -885,5 +905,170 @@ fn peers(size: usize, site: &Path, ours: &Ours, which: &[Peer]) -> Result<(), St
     for [what, ours, peer, ratio] in rows {
         println!("| {what} | {ours} | {peer} | {ratio} |");
     }
-    Ok(())
+    Ok(Theirs {
+        hugo: hugo.wall,
+        pagefind: pagefind_wall,
+        first_search,
+    })
+}
+
+/// The targets of DESIGN.md §8, each beside this run's figure at `size`. Most are set at
+/// 100,000 testimonies, the first search's also at 10,000; at a size a target is not set for,
+/// its figure stands alone.
+fn targets(size: usize, site: &Path, ours: &Ours, theirs: Option<&Theirs>, edited: Duration) {
+    let (small, large) = (size == 10_000, size == 100_000);
+    // A target and its figure; `reached` is `None` where the target is not set at this size.
+    let mut rows: Vec<(&str, String, Option<bool>)> = Vec::new();
+    let set_at_large = |reached: bool| large.then_some(reached);
+    let wall = ours.wall.as_secs_f64();
+    rows.push((
+        "1. clean build ≤ 10 s wall (at 100,000)",
+        seconds(ours.wall),
+        set_at_large(wall <= 10.0),
+    ));
+    rows.push((
+        "1. clean build ≤ 1 GB peak memory (at 100,000)",
+        megabytes(ours.peak_kb),
+        ours.peak_kb.and_then(|kb| set_at_large(kb <= 1_000_000)),
+    ));
+    rows.push((
+        "2. five testimonies edited, then a build over the previous output ≤ 3 s (at 100,000)",
+        format!("{} (median of {EDIT_ROUNDS})", seconds(edited)),
+        set_at_large(edited.as_secs_f64() <= 3.0),
+    ));
+    let leftovers = leftovers(site);
+    rows.push((
+        "3. nothing left beside the output by the run's builds",
+        if leftovers.is_empty() {
+            "nothing".into()
+        } else {
+            leftovers.join(", ")
+        },
+        Some(leftovers.is_empty()),
+    ));
+    let first_search = theirs.and_then(|theirs| theirs.first_search.as_ref());
+    let slow = |who: &str, what: &str| {
+        first_search.and_then(|measured| measured["slow-phone"][who][what].as_f64())
+    };
+    let not_measured = || "not measured (needs `--peers hugo,pagefind`)".to_string();
+    let bytes = slow("ours", "bytesAtResults");
+    rows.push((
+        "4. first search on the slow phone, on the wire by the first results: ≤ 900 KB at \
+         10,000, ≤ 800 KB at 100,000",
+        bytes.map_or_else(not_measured, |bytes| format!("{:.0} KB", bytes / 1e3)),
+        bytes.and_then(|bytes| {
+            (small || large).then_some(bytes <= if large { 800e3 } else { 900e3 })
+        }),
+    ));
+    let requests = slow("ours", "requestsAtResults");
+    rows.push((
+        "4. first search: requests by the first results ≤ 25 (at 100,000)",
+        requests.map_or_else(not_measured, |requests| format!("{requests:.0}")),
+        requests.and_then(|requests| set_at_large(requests <= 25.0)),
+    ));
+    let times = slow("ours", "firstResultsMs").zip(slow("peer", "firstResultsMs"));
+    rows.push((
+        "4. first search on the slow phone: within 2× of Pagefind's time at 10,000, faster at \
+         100,000",
+        times.map_or_else(not_measured, |(ours, peer)| {
+            format!(
+                "{:.2} s, Pagefind {:.2} s: {}",
+                ours / 1e3,
+                peer / 1e3,
+                ratio(ours, peer)
+            )
+        }),
+        times.and_then(|(ours, peer)| {
+            (small || large).then_some(if large {
+                ours < peer
+            } else {
+                ours <= 2.0 * peer
+            })
+        }),
+    ));
+    rows.push((
+        "5. output ≤ 700 MB (at 100,000)",
+        format!("{:.1} MB", ours.bytes as f64 / 1e6),
+        set_at_large(ours.bytes <= 700_000_000),
+    ));
+    rows.push((
+        "5. output ≤ 100,000 files (at 100,000)",
+        ours.files.to_string(),
+        set_at_large(ours.files <= 100_000),
+    ));
+    let share = ours.index_bytes as f64 / ours.pages_bytes.max(1) as f64;
+    rows.push((
+        "5. search files (index and runtime) ≤ 5% of the testimony pages",
+        format!(
+            "{:.1}% ({:.1} MB of {:.1} MB)",
+            share * 100.0,
+            ours.index_bytes as f64 / 1e6,
+            ours.pages_bytes as f64 / 1e6
+        ),
+        (small || large).then_some(share <= 0.05),
+    ));
+    rows.push((
+        "6. the peers measured in the same run",
+        match theirs {
+            Some(Theirs {
+                hugo,
+                pagefind: Some(pagefind),
+                first_search: Some(_),
+            }) => format!(
+                "Hugo {}, Pagefind {}, the first search side by side (table above)",
+                seconds(*hugo),
+                seconds(*pagefind)
+            ),
+            Some(theirs) => format!("Hugo {} (no Pagefind)", seconds(theirs.hugo)),
+            None => "no peers (`--peers hugo,pagefind`)".into(),
+        },
+        Some(theirs.is_some_and(|theirs| theirs.first_search.is_some())),
+    ));
+    let phone = first_search.map(|measured| &measured["phone"]);
+    let at = |what: &str| phone.and_then(|phone| phone[what].as_f64());
+    let open = phone.and_then(|phone| phone["filtersOpen"].as_bool());
+    let layout = at("firstResultTop")
+        .zip(at("searchRowBottom"))
+        .zip(at("screenHeight").zip(open));
+    rows.push((
+        "7. on a phone (390 × 844 px) the first result is on the first screen, under the search \
+         box, the filters closed",
+        layout.map_or_else(not_measured, |((top, row), (screen, open))| {
+            format!(
+                "first result {top:.0} px from the top of the {screen:.0} px screen, {:.0} px \
+                 under the search box; filters {}",
+                top - row,
+                if open { "open" } else { "closed" }
+            )
+        }),
+        layout.map(|((top, row), (screen, open))| row < top && top < screen && !open),
+    ));
+    println!();
+    println!("### The targets at {size}");
+    println!();
+    println!("| target | figure | reached |");
+    println!("|---|---|---|");
+    for (target, figure, reached) in rows {
+        let reached = match reached {
+            Some(true) => "yes",
+            Some(false) => "**no**",
+            None => "— (not set at this size)",
+        };
+        println!("| {target} | {figure} | {reached} |");
+    }
+}
+
+/// What a build of `site/public` left beside it: the scratch space of a build
+/// (`.public.building-…`, `.public.old-…`, `.public.journal-…`, `.public.lock-…`), which a
+/// finished build never leaves.
+fn leftovers(site: &Path) -> Vec<String> {
+    let mut left: Vec<String> = std::fs::read_dir(site)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".public."))
+        .collect();
+    left.sort();
+    left
 }

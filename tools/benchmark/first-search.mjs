@@ -9,7 +9,9 @@
 // Prints JSON: for each profile, for `ours` and `peer`: bytes on the wire (headers and bodies as
 // the server sent them), requests, milliseconds from opening the search page to the first results
 // shown (the query typed as soon as the box is there), and of those the milliseconds from
-// submitting the query.
+// submitting the query. Under `phone`, where our first result is on a phone's screen (390 by
+// 844 px, the query in the address): its top, the bottom of the search row above it, the
+// screen's height, and whether the filters were open.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -170,6 +172,27 @@ async function firstSearch(browser, root, site, profile, query) {
   return figures;
 }
 
+// Our search page on a phone, its answer shown: where the first result is, and the filters.
+async function onPhone(browser, root, query) {
+  const server = await serve(root, PROFILES.localhost);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${server.base}${SITES.ours.path}?q=${encodeURIComponent(query)}`);
+  await page.waitForFunction(SITES.ours.answered, null, { timeout: 180000, polling: 20 });
+  const figures = await page.evaluate(() => {
+    const box = (selector) => document.querySelector(selector)?.getBoundingClientRect();
+    return {
+      firstResultTop: box('#search-results li.result')?.top ?? null,
+      searchRowBottom: box('.search-row')?.bottom ?? null,
+      screenHeight: window.innerHeight,
+      filtersOpen: document.getElementById('search-filters')?.open ?? null,
+    };
+  });
+  await context.close();
+  await server.close();
+  return figures;
+}
+
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -202,6 +225,7 @@ try {
       peer: await firstSearch(browser, path.resolve(peer), SITES.peer, profile, query),
     };
   }
+  result.phone = await onPhone(browser, path.resolve(ours), query);
 } finally {
   await browser.close();
 }
