@@ -247,8 +247,7 @@ struct Ours {
     bytes: u64,
     index_files: usize,
     index_bytes: u64,
-    /// The published testimonies' pages (`testimonies/`), against which the search files are
-    /// weighed.
+    /// The published testimonies' pages, against which the search files are weighed.
     pages_bytes: u64,
 }
 
@@ -294,7 +293,7 @@ fn measure(
     println!("{}", stdout.trim());
     let (files, bytes) = folder_bytes(&public);
     let (index_files, index_bytes) = folder_bytes(&public.join("search"));
-    let (_, pages_bytes) = folder_bytes(&public.join("testimonies"));
+    let pages_bytes = testimony_pages_bytes(&public);
     println!(
         "Output: {files} files, {:.1} MB ({:.1} MB of it search index and runtime, {:.1} MB \
          testimony pages).",
@@ -450,6 +449,19 @@ fn stages(stderr: &str) -> impl Iterator<Item = (String, String)> + '_ {
 fn split_figure(line: &str) -> Option<(String, String)> {
     let (name, figure) = line.trim().split_once("  ")?;
     Some((name.to_string(), figure.trim().to_string()))
+}
+
+/// The bytes of the published testimonies' pages, `testimonies/<id>/index.html` (not the
+/// lists under `testimonies/page/`).
+fn testimony_pages_bytes(public: &Path) -> u64 {
+    std::fs::read_dir(public.join("testimonies"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name() != "page")
+        .filter_map(|entry| std::fs::metadata(entry.path().join("index.html")).ok())
+        .map(|page| page.len())
+        .sum()
 }
 
 fn folder_bytes(dir: &Path) -> (usize, u64) {
@@ -1015,7 +1027,7 @@ fn targets(size: usize, site: &Path, ours: &Ours, theirs: Option<&Theirs>, edite
                 pagefind: Some(pagefind),
                 first_search: Some(_),
             }) => format!(
-                "Hugo {}, Pagefind {}, the first search side by side (table above)",
+                "Hugo {}, Pagefind {}; the first search in the side-by-side table",
                 seconds(*hugo),
                 seconds(*pagefind)
             ),
