@@ -291,12 +291,17 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
     if let Some(url) = &options.base_url {
         normalize_base_url(url).map_err(BuildError::BaseUrl)?;
     }
-    // Made first, so that what an interrupted build left is cleared even if this one fails.
-    let staging = Staging::new(&options.output_dir)?;
-
     progress.stage("Reading content", 0);
-    let mut loaded = content::load(&options.site_dir, options.base_url.as_deref())
-        .map_err(BuildError::Content)?;
+    // The scratch space is made while the content loads: it lists every file of an earlier
+    // output, one folder at a time, while loading keeps both cores busy only once the files
+    // are read. Both finish before either's error is told, so that what an interrupted build
+    // left is cleared even if this one fails.
+    let (staging, loaded) = rayon::join(
+        || Staging::new(&options.output_dir),
+        || content::load(&options.site_dir, options.base_url.as_deref()),
+    );
+    let staging = staging?;
+    let mut loaded = loaded.map_err(BuildError::Content)?;
     let docs = take_search_docs(&mut loaded.archive);
     let archive = &loaded.archive;
     timer.lap("load and validate");
