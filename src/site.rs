@@ -292,10 +292,10 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         normalize_base_url(url).map_err(BuildError::BaseUrl)?;
     }
     progress.stage("Reading content", 0);
-    // The scratch space is made while the content loads: it lists every file of an earlier
-    // output, one folder at a time, while loading keeps both cores busy only once the files
-    // are read. Both finish before either's error is told, so that what an interrupted build
-    // left is cleared even if this one fails.
+    // The scratch space is made while the content loads: making it lists every file of an
+    // earlier output, one folder at a time on one core, which before held up the loading.
+    // Both finish before either's error is told, so that what an interrupted build left is
+    // cleared even if this one fails.
     let (staging, loaded) = rayon::join(
         || Staging::new(&options.output_dir),
         || content::load(&options.site_dir, options.base_url.as_deref()),
