@@ -312,6 +312,49 @@ fn every_mistake_of_a_run_is_reported_together() {
     );
 }
 
+/// The number before `what` in `check`'s summary ("2 approved, 1 pending, ...").
+fn counted(stdout: &str, what: &str) -> usize {
+    let before = stdout
+        .split(&format!(" {what}"))
+        .next()
+        .unwrap_or_else(|| panic!("no count of {what} in:\n{stdout}"));
+    let number = before.rsplit([' ', ':']).next().unwrap();
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("no count of {what} in:\n{stdout}"))
+}
+
+#[test]
+fn thousands_of_files_are_each_read_once_and_a_mistake_in_any_of_them_is_found() {
+    // More files than are read at a time, so they are read in several batches.
+    let site = TestSite::basic();
+    let pending = counted(&site.run(&["check"]).assert_ok().stdout, "pending");
+    for n in 0..2_500 {
+        site.write(
+            &format!("content/testimonies/many/{n:04}.md"),
+            testimony(
+                &format!("id: {}\nstatus: pending\nschools: [NBA]", 10_000 + n),
+                "Waiting to be read.",
+            ),
+        );
+    }
+    let stdout = site.run(&["check"]).assert_ok().stdout;
+    assert_eq!(counted(&stdout, "pending"), pending + 2_500, "{stdout}");
+
+    site.write(
+        "content/testimonies/many/2400.md",
+        testimony("id: 12400\nstatus: pending\nschools: [Nowhere]", "x"),
+    );
+    let stderr = site.run(&["check"]).assert_code(1).stderr;
+    assert_reports(
+        &stderr,
+        &[
+            "content/testimonies/many/2400.md:4:11: error: unknown school `Nowhere`",
+            "1 error and 0 warnings found.",
+        ],
+    );
+}
+
 #[test]
 fn files_that_are_not_markdown_are_named_not_skipped_silently() {
     let site = TestSite::basic();
