@@ -423,7 +423,7 @@ struct ChangedOnly<'a> {
 }
 
 impl Sink for ChangedOnly<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
         let mut hasher = std::hash::DefaultHasher::new();
         bytes.hash(&mut hasher);
         let hash = hasher.finish();
@@ -440,7 +440,7 @@ impl Sink for ChangedOnly<'_> {
         if unchanged {
             return Ok(());
         }
-        self.output.write(path, bytes)?;
+        self.output.write(path, &bytes)?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())

@@ -1,7 +1,7 @@
 //! The build: load → validate → model → render → index → write, each stage timed.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -199,23 +199,65 @@ pub fn build(options: &BuildOptions) -> Result<Report, BuildError> {
     build_with_progress(options, &Silent)
 }
 
-/// Puts each rendered file into the build at once, counting what it put and wrote.
-struct StagingSink<'a> {
-    staging: &'a Staging,
-    progress: &'a dyn Progress,
+/// Threads that write the build's files over an earlier build. Each file is first compared
+/// with the one it replaces, which must be read back; when the earlier output is not in memory
+/// (a build after a pause) that is a wait for the disk, and done where the pages are rendered
+/// it kept the cores waiting: rendering 100,000 testimonies took 10.8 s instead of 5.6–6.2 s.
+const WRITERS: usize = 16;
+/// Files rendered and not yet written, at most: renderers wait when the writers are this far
+/// behind, so the pages waiting hold little memory.
+const WAITING: usize = 256;
+
+/// What a build put into its output, counted as it goes.
+#[derive(Default)]
+struct Written {
     files: AtomicUsize,
     bytes: AtomicU64,
     /// Files whose bytes changed since the previous build (or all, for a first build).
     rewritten: AtomicUsize,
 }
 
-impl Sink for StagingSink<'_> {
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        if self.staging.put(path, bytes)? {
+impl Written {
+    fn put(&self, staging: &Staging, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        if staging.put(path, bytes)? {
             self.rewritten.fetch_add(1, Ordering::Relaxed);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Puts each file that `files` gives into `staging` until the senders are gone, or until a
+    /// put fails (then every writer stops, and the build fails with this error).
+    fn write_each(
+        &self,
+        staging: &Staging,
+        files: &crossbeam_channel::Receiver<(String, Vec<u8>)>,
+        failed: &AtomicBool,
+    ) -> Result<(), OutputError> {
+        for (path, bytes) in files {
+            if failed.load(Ordering::Relaxed) {
+                break;
+            }
+            if let Err(error) = self.put(staging, &path, &bytes) {
+                failed.store(true, Ordering::Relaxed);
+                return Err(error);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Puts each rendered file into the build where it was rendered.
+struct StagingSink<'a> {
+    staging: &'a Staging,
+    written: &'a Written,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for StagingSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+        self.written.put(self.staging, path, &bytes)?;
         self.progress.advance(1);
         Ok(())
     }
@@ -223,6 +265,82 @@ impl Sink for StagingSink<'_> {
     fn expect(&self, files: u64) {
         self.progress.stage("Writing pages", files);
     }
+}
+
+/// Hands each rendered file to the writers.
+struct WritersSink<'a> {
+    files: crossbeam_channel::Sender<(String, Vec<u8>)>,
+    progress: &'a dyn Progress,
+}
+
+impl Sink for WritersSink<'_> {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
+        // Refused only once a writer has failed; its error is then the build's.
+        let _ = self.files.send((path.to_owned(), bytes));
+        self.progress.advance(1);
+        Ok(())
+    }
+
+    fn expect(&self, files: u64) {
+        self.progress.stage("Writing pages", files);
+    }
+}
+
+/// Runs `render` with a sink that puts its files into `staging`: on [`WRITERS`] threads of
+/// their own when the build updates an earlier one, where they are rendered when it is a first
+/// build (whose files only go into the page cache, with nothing to wait for). Returns what
+/// `render` gave, or the first error of a writer.
+fn writing<T>(
+    staging: &Staging,
+    progress: &dyn Progress,
+    render: impl FnOnce(&dyn Sink) -> Result<T, BuildError>,
+) -> Result<(T, Written), BuildError> {
+    let written = Written::default();
+    let failed = AtomicBool::new(false);
+    let (rendered, writers) = std::thread::scope(|scope| {
+        let (sender, receiver) = crossbeam_channel::bounded(WAITING);
+        let writers = if staging.updates() { WRITERS } else { 0 };
+        let writers: Vec<_> = (0..writers)
+            .map_while(|i| {
+                let receiver = receiver.clone();
+                let (written, failed) = (&written, &failed);
+                std::thread::Builder::new()
+                    .name(format!("output-writer-{i}"))
+                    .spawn_scoped(scope, move || {
+                        written.write_each(staging, &receiver, failed)
+                    })
+                    .ok()
+            })
+            .collect();
+        drop(receiver);
+        if writers.is_empty() {
+            // A first build, or no threads to spare.
+            let sink = StagingSink {
+                staging,
+                written: &written,
+                progress,
+            };
+            return (render(&sink), Ok(()));
+        }
+        let sink = WritersSink {
+            files: sender,
+            progress,
+        };
+        let rendered = render(&sink);
+        // The writers finish what is waiting, then stop.
+        drop(sink);
+        let mut first_error = Ok(());
+        for writer in writers {
+            let result = writer.join().expect("the output writers do not panic");
+            if first_error.is_ok() {
+                first_error = result;
+            }
+        }
+        (rendered, first_error)
+    });
+    let rendered = rendered?;
+    writers?;
+    Ok((rendered, written))
 }
 
 /// What [`render_and_index`] did.
@@ -260,16 +378,15 @@ pub(crate) fn render_and_index(
         )
     });
     let (schools, render_time) = rendered?;
-    let index = indexed?;
-    progress.stage("Writing the search index", index.changed.len() as u64);
+    let IndexFiles { changed, all } = indexed?;
+    progress.stage("Writing the search index", changed.len() as u64);
     // Tens of thousands of chunks: written on all cores, as pages are.
-    index
-        .changed
-        .par_iter()
-        .try_for_each(|(path, bytes)| sink.put(path, bytes))?;
+    changed
+        .into_par_iter()
+        .try_for_each(|(path, bytes)| sink.put(&path, bytes))?;
     Ok(Rendered {
         schools,
-        index_files: index.all,
+        index_files: all,
         render_time,
         index_time,
     })
@@ -308,30 +425,26 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
-    let sink = StagingSink {
-        staging: &staging,
-        progress,
-        files: AtomicUsize::new(0),
-        bytes: AtomicU64::new(0),
-        rewritten: AtomicUsize::new(0),
-    };
-    let rendered = render_and_index(
-        archive,
-        &renderer,
-        &sink,
-        &Everything,
-        move || {
-            let files = search::build_index_with_tag_labels(
-                &docs,
-                &archive.config.language,
-                &archive.config.tags,
-            )?;
-            Ok(IndexFiles::from(files))
-        },
-        progress,
-    )?;
-    let (files_written, bytes_written) = (sink.files.into_inner(), sink.bytes.into_inner());
-    let files_rewritten = sink.rewritten.into_inner();
+    let (rendered, written) = writing(&staging, progress, |sink| {
+        render_and_index(
+            archive,
+            &renderer,
+            sink,
+            &Everything,
+            move || {
+                let files = search::build_index_with_tag_labels(
+                    &docs,
+                    &archive.config.language,
+                    &archive.config.tags,
+                )?;
+                Ok(IndexFiles::from(files))
+            },
+            progress,
+        )
+    })?;
+    let files_written = written.files.into_inner();
+    let bytes_written = written.bytes.into_inner();
+    let files_rewritten = written.rewritten.into_inner();
     staging.commit()?;
     timer.lap("render, index and write");
     timer
@@ -350,4 +463,43 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         warnings: loaded.warnings,
         stages: timer.stages,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_cannot_be_written_over_an_earlier_build_fails_it_and_leaves_that_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let first = Staging::new(&output).unwrap();
+        first.put("index.html", b"the first build").unwrap();
+        first.commit().unwrap();
+
+        let staging = Staging::new(&output).unwrap();
+        assert!(staging.updates());
+        let result = writing(&staging, &Silent, |sink| {
+            sink.put("index.html", b"the second build".to_vec())?;
+            sink.put("../beside.html", b"outside the output".to_vec())?;
+            for n in 0..WAITING * 4 {
+                sink.put(&format!("page-{n}.html"), b"more".to_vec())?;
+            }
+            Ok(())
+        });
+        match result {
+            Err(BuildError::Output(OutputError::UnsafePath(path))) => {
+                assert_eq!(path, "../beside.html");
+            }
+            Err(other) => panic!("the wrong error: {other}"),
+            Ok(_) => panic!("the build went on after a file could not be written"),
+        }
+        drop(staging);
+        assert_eq!(
+            std::fs::read(output.join("index.html")).unwrap(),
+            b"the first build"
+        );
+        assert!(!dir.path().join("beside.html").exists());
+        assert!(!output.join("page-0.html").exists());
+    }
 }

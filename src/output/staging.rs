@@ -4,10 +4,12 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs;
 use std::hash::{BuildHasher, RandomState};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
+
+use ignore::WalkState;
 
 use super::journal::{self, Move, Update};
 use super::{Folder, MARKER, OutputError, io_error, remove_tree};
@@ -210,10 +212,7 @@ impl Staging {
     pub fn put(&self, path: &str, bytes: &[u8]) -> Result<bool, OutputError> {
         if let Some(previous) = &self.previous {
             let old = previous.folder.path_of(path)?;
-            let same = previous.files.contains(path)
-                && fs::symlink_metadata(&old)
-                    .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
-                && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes);
+            let same = previous.files.contains(path) && holds(&old, bytes);
             let number = (!same).then(|| previous.written.fetch_add(1, Ordering::Relaxed));
             if let Some(number) = number {
                 let scratch = self.temp.root().join(number.to_string());
@@ -234,6 +233,11 @@ impl Staging {
             written => written.map_err(io_error(&target))?,
         }
         Ok(true)
+    }
+
+    /// Whether this build updates an earlier one, whose files are compared with the new ones.
+    pub fn updates(&self) -> bool {
+        self.previous.is_some()
     }
 
     /// Makes the folder `dir` of the scratch space, and those it is in, unless this build made
@@ -332,34 +336,109 @@ impl Staging {
     }
 }
 
+/// Whether the file at `path` is a plain file holding exactly `bytes`. Read a piece at a time
+/// into a buffer on the stack: a hundred thousand pages compared, not one of them copied.
+fn holds(path: &Path, bytes: &[u8]) -> bool {
+    // A symbolic link is never taken as the file: it is replaced.
+    let plain =
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    if !plain {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buffer = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+}
+
 /// A mutex's value, even if a thread panicked holding it: these sets and maps stay right.
 fn locked<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Threads that list the earlier output: each waits for the disk while it reads a folder, so
+/// there are more of them than cores. An output of 100,000 testimonies is 90,000 folders.
+const LISTERS: usize = 16;
+
 /// The files of the folder at `root`, by "/"-separated path; `None` if a name is not UTF-8 (the
-/// build then replaces that folder whole instead of updating it).
+/// build then replaces that folder whole instead of updating it). Folders are read on
+/// [`LISTERS`] threads at once: when the output is not in memory, one folder at a time took
+/// longer than the whole build.
 pub(super) fn files_of(root: &Path) -> io::Result<Option<HashSet<String>>> {
-    let mut files = HashSet::new();
-    for entry in walkdir::WalkDir::new(root).min_depth(1) {
-        let entry = entry?;
-        if entry.file_type().is_dir() {
-            continue;
-        }
-        let relative = entry.path().strip_prefix(root).map_err(io::Error::other)?;
-        let mut path = String::new();
-        for part in relative.components() {
-            let Some(part) = part.as_os_str().to_str() else {
-                return Ok(None);
+    let files = Mutex::new(HashSet::new());
+    let failed: Mutex<Option<io::Error>> = Mutex::new(None);
+    let not_utf8 = AtomicBool::new(false);
+    let walker = ignore::WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .threads(LISTERS)
+        .build_parallel();
+    walker.run(|| {
+        Box::new(|entry| {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    let error = error
+                        .into_io_error()
+                        .unwrap_or_else(|| io::Error::other("a folder could not be listed"));
+                    locked(&failed).get_or_insert(error);
+                    return WalkState::Quit;
+                }
             };
-            if !path.is_empty() {
-                path.push('/');
+            if entry.depth() == 0 || entry.file_type().is_some_and(|kind| kind.is_dir()) {
+                return WalkState::Continue;
             }
-            path.push_str(part);
-        }
-        files.insert(path);
+            match relative_path(root, entry.path()) {
+                Ok(Some(path)) => {
+                    locked(&files).insert(path);
+                    WalkState::Continue
+                }
+                Ok(None) => {
+                    not_utf8.store(true, Ordering::Relaxed);
+                    WalkState::Quit
+                }
+                Err(error) => {
+                    locked(&failed).get_or_insert(error);
+                    WalkState::Quit
+                }
+            }
+        })
+    });
+    if let Some(error) = failed.into_inner().unwrap_or_else(PoisonError::into_inner) {
+        return Err(error);
     }
-    Ok(Some(files))
+    if not_utf8.into_inner() {
+        return Ok(None);
+    }
+    Ok(Some(
+        files.into_inner().unwrap_or_else(PoisonError::into_inner),
+    ))
+}
+
+/// `path` relative to `root`, "/"-separated; `None` if a name in it is not UTF-8.
+fn relative_path(root: &Path, path: &Path) -> io::Result<Option<String>> {
+    let relative = path.strip_prefix(root).map_err(io::Error::other)?;
+    let mut joined = String::new();
+    for part in relative.components() {
+        let Some(part) = part.as_os_str().to_str() else {
+            return Ok(None);
+        };
+        if !joined.is_empty() {
+            joined.push('/');
+        }
+        joined.push_str(part);
+    }
+    Ok(Some(joined))
 }
 
 impl Drop for Staging {

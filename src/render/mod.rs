@@ -34,7 +34,7 @@ impl OutputFile {
 /// Where rendered files go as soon as each is ready; called from many threads at once.
 pub trait Sink: Sync {
     /// Takes the file at `path` (relative to the output root).
-    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), OutputError>;
+    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError>;
 
     /// Told, before the first `put`, how many pages, feeds, data and theme files are coming
     /// (for a progress bar).

@@ -79,7 +79,7 @@ pub fn render_selected(
     site.not_found()?;
     site.sitemap_and_robots()?;
     for asset in &renderer.assets {
-        sink.put(&asset.path, &asset.bytes)?;
+        sink.put(&asset.path, asset.bytes.clone())?;
     }
     Ok(site.by_school.len())
 }
@@ -171,7 +171,7 @@ impl<'a> SiteWriter<'a> {
         }
         let html = self.renderer.page(template, section, title, path, fields)?;
         self.sink
-            .put(&routes::file_of(path), &self.renderer.finish_html(html))?;
+            .put(&routes::file_of(path), self.renderer.finish_html(html))?;
         self.add_to_sitemap(path, lastmod);
         Ok(())
     }
@@ -417,7 +417,7 @@ impl<'a> SiteWriter<'a> {
             .collect::<Result<Vec<_>, RenderError>>()?;
         records.sort_by_key(|record| record.name.to_lowercase());
         let json = serde_json::to_vec_pretty(&records).expect("school records serialize");
-        Ok(self.sink.put(routes::SCHOOLS_JSON, &json)?)
+        Ok(self.sink.put(routes::SCHOOLS_JSON, json)?)
     }
 
     fn tags(&self) -> Result<(), RenderError> {
@@ -597,7 +597,7 @@ impl<'a> SiteWriter<'a> {
                 .page("404.html", "404", "Page not found", routes::NOT_FOUND, ())?;
         Ok(self
             .sink
-            .put(routes::NOT_FOUND, &self.renderer.finish_html(html))?)
+            .put(routes::NOT_FOUND, self.renderer.finish_html(html))?)
     }
 
     fn feed(
@@ -645,7 +645,7 @@ impl<'a> SiteWriter<'a> {
         let xml = self
             .renderer
             .page("atom.xml", "feed", "", path, Feed { feed })?;
-        Ok(self.sink.put(path, xml.as_bytes())?)
+        Ok(self.sink.put(path, xml.into_bytes())?)
     }
 
     /// `sitemap.xml`, split into `sitemaps/N.xml` under a sitemap index when there are more
@@ -703,7 +703,7 @@ impl<'a> SiteWriter<'a> {
         fields: T,
     ) -> Result<(), RenderError> {
         let text = self.renderer.page(template, "", "", path, fields)?;
-        Ok(self.sink.put(path, text.as_bytes())?)
+        Ok(self.sink.put(path, text.into_bytes())?)
     }
 }
 
