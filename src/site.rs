@@ -248,35 +248,22 @@ impl Written {
     }
 }
 
-/// Puts each rendered file into the build where it was rendered.
+/// Puts each rendered file into the build: where it was rendered, or, when there are writers,
+/// by handing it to them.
 struct StagingSink<'a> {
     staging: &'a Staging,
     written: &'a Written,
+    writers: Option<crossbeam_channel::Sender<(String, Vec<u8>)>>,
     progress: &'a dyn Progress,
 }
 
 impl Sink for StagingSink<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
-        self.written.put(self.staging, path, &bytes)?;
-        self.progress.advance(1);
-        Ok(())
-    }
-
-    fn expect(&self, files: u64) {
-        self.progress.stage("Writing pages", files);
-    }
-}
-
-/// Hands each rendered file to the writers.
-struct WritersSink<'a> {
-    files: crossbeam_channel::Sender<(String, Vec<u8>)>,
-    progress: &'a dyn Progress,
-}
-
-impl Sink for WritersSink<'_> {
-    fn put(&self, path: &str, bytes: Vec<u8>) -> Result<(), OutputError> {
-        // Refused only once a writer has failed; its error is then the build's.
-        let _ = self.files.send((path.to_owned(), bytes));
+        match &self.writers {
+            // Refused only once a writer has failed; its error is then the build's.
+            Some(writers) => drop(writers.send((path.to_owned(), bytes))),
+            None => self.written.put(self.staging, path, &bytes)?,
+        }
         self.progress.advance(1);
         Ok(())
     }
@@ -313,17 +300,11 @@ fn writing<T>(
             })
             .collect();
         drop(receiver);
-        if writers.is_empty() {
-            // A first build, or no threads to spare.
-            let sink = StagingSink {
-                staging,
-                written: &written,
-                progress,
-            };
-            return (render(&sink), Ok(()));
-        }
-        let sink = WritersSink {
-            files: sender,
+        let sink = StagingSink {
+            staging,
+            written: &written,
+            // None for a first build, or when there are no threads to spare.
+            writers: (!writers.is_empty()).then_some(sender),
             progress,
         };
         let rendered = render(&sink);

@@ -8,6 +8,7 @@ pub mod testimony;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -48,7 +49,7 @@ pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnosti
 /// Only `site.yaml` and `schools.yaml`, checked: what commands that change content (such as
 /// `import`) need to know.
 pub fn load_settings(site_dir: &Path) -> Result<(SiteConfig, SchoolRegistry), Diagnostics> {
-    let reader = Reader { site_dir };
+    let reader = Reader::new(site_dir);
     let content = site_dir.join("content");
     let config = reader
         .required(&content.join("site.yaml"))
@@ -74,7 +75,7 @@ pub fn load_keeping_files(
     base_url: Option<&str>,
 ) -> Result<(Loaded, TestimonyFiles), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
-    let reader = Reader { site_dir };
+    let reader = Reader::new(site_dir);
     let content = site_dir.join("content");
     let (mut config, registry) = load_settings(site_dir)?;
 
@@ -245,7 +246,7 @@ pub fn read_testimony(
     registry: &SchoolRegistry,
     lint: &Lint,
 ) -> TestimonyFile {
-    let file = Reader { site_dir }
+    let file = Reader::new(site_dir)
         .read(&site_dir.join(path))
         .map_err(|d| vec![d])?;
     check_testimony(site_dir, &file, config, registry, lint)
@@ -360,9 +361,19 @@ const READ_AHEAD: usize = 1024;
 
 struct Reader<'a> {
     site_dir: &'a Path,
+    /// The threads that read content files, made at the first [`Reader::read_ahead`] and kept
+    /// for the folders after it; `None` inside if they could not be made.
+    readers: OnceLock<Option<rayon::ThreadPool>>,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(site_dir: &'a Path) -> Self {
+        Reader {
+            site_dir,
+            readers: OnceLock::new(),
+        }
+    }
+
     fn relative(&self, path: &Path) -> PathBuf {
         crate::source::relative(self.site_dir, path)
     }
@@ -437,11 +448,14 @@ impl Reader<'_> {
             batches.peek()?;
             Some(batches.by_ref().take(READ_AHEAD).collect())
         };
-        let readers = rayon::ThreadPoolBuilder::new()
-            .num_threads(READERS)
-            .thread_name(|i| format!("content-reader-{i}"))
-            .build();
-        let Ok(readers) = readers else {
+        let readers = self.readers.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(READERS)
+                .thread_name(|i| format!("content-reader-{i}"))
+                .build()
+                .ok()
+        });
+        let Some(readers) = readers else {
             // No threads to spare: each file is read where it is parsed.
             while let Some(batch) = next_batch() {
                 parse(read_batch(batch));
@@ -543,7 +557,7 @@ mod tests {
         let site = std::env::temp_dir().join(format!("testimony-read-{}", std::process::id()));
         let unreadable = site.join("content/testimonies/locked.md");
         fs::create_dir_all(&unreadable).unwrap();
-        let error = Reader { site_dir: &site }.read(&unreadable).unwrap_err();
+        let error = Reader::new(&site).read(&unreadable).unwrap_err();
         fs::remove_dir_all(&site).unwrap();
         assert_eq!(error.path, Path::new("content/testimonies/locked.md"));
         assert!(
