@@ -396,7 +396,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
     // cleared even if this one fails.
     let (staging, loaded) = rayon::join(
         || Staging::new(&options.output_dir),
-        || content::load(&options.site_dir, options.base_url.as_deref()),
+        || content::load_remembering(&options.site_dir, options.base_url.as_deref()),
     );
     let staging = staging?;
     let mut loaded = loaded.map_err(BuildError::Content)?;

@@ -16,7 +16,7 @@ use walkdir::WalkDir;
 
 use crate::config::SiteConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::lint::Lint;
+use crate::lint::{Lint, Memory};
 use crate::markdown;
 use crate::model::{Archive, PublicTestimony, SchoolRegistry};
 use crate::source::SourceFile;
@@ -41,9 +41,15 @@ pub struct StatusCounts {
 }
 
 /// Loads and checks everything under `site_dir/content`. Every mistake is collected; any
-/// error means no archive. `base_url`, when given, replaces the one in site.yaml.
+/// error means no archive. `base_url`, when given, replaces the one in site.yaml. Writes
+/// nothing: the lint lets through what the last build found nothing in, and remembers nothing.
 pub fn load(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {
-    load_keeping_files(site_dir, base_url).map(|(loaded, _)| loaded)
+    load_files(site_dir, base_url, false).map(|(loaded, _)| loaded)
+}
+
+/// As [`load`], and then the lint's memory is saved for the next run: what `build` loads.
+pub fn load_remembering(site_dir: &Path, base_url: Option<&str>) -> Result<Loaded, Diagnostics> {
+    load_files(site_dir, base_url, true).map(|(loaded, _)| loaded)
 }
 
 /// Only `site.yaml` and `schools.yaml`, checked: what commands that change content (such as
@@ -68,11 +74,19 @@ pub fn load_settings(site_dir: &Path) -> Result<(SiteConfig, SchoolRegistry), Di
     }
 }
 
-/// As [`load`], also handing back what each testimony file gave, so that a rebuild may read
-/// again only the files that changed (serve's incremental rebuild).
+/// As [`load_remembering`], also handing back what each testimony file gave, so that a rebuild
+/// may read again only the files that changed (serve's incremental rebuild).
 pub fn load_keeping_files(
     site_dir: &Path,
     base_url: Option<&str>,
+) -> Result<(Loaded, TestimonyFiles), Diagnostics> {
+    load_files(site_dir, base_url, true)
+}
+
+fn load_files(
+    site_dir: &Path,
+    base_url: Option<&str>,
+    save_memory: bool,
 ) -> Result<(Loaded, TestimonyFiles), Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let reader = Reader::new(site_dir);
@@ -104,16 +118,24 @@ pub fn load_keeping_files(
         );
     }
     let root = config.root();
-    let lint = Lint::for_site(
+    let mut lint = Lint::for_site(
         registry.all().iter().flat_map(|school| school.names()),
         &config.lint.accept,
     );
+    if let Some(memory) = Memory::open(site_dir) {
+        lint = lint.remembering(memory);
+    }
     let mut files: BTreeMap<PathBuf, TestimonyFile> = reader
         .each_markdown(&content.join("testimonies"), &mut diagnostics, |file, _| {
             Ok(check_testimony(site_dir, file, &config, &registry, &lint))
         })
         .into_iter()
         .collect();
+    if save_memory && let Some(memory) = lint.memory() {
+        // Only ever saves time: a site folder that cannot be written to is checked in full
+        // the next time, as it was this time.
+        let _ = memory.save();
+    }
     let updates = reader.each_markdown(&content.join("updates"), &mut diagnostics, |file, stem| {
         posts::parse_update(file, stem, &root)
     });

@@ -103,6 +103,11 @@ pub struct Lint {
     /// Words the campaign's moderators accepted once for every testimony (site.yaml's
     /// `lint.accept`), lower case: a finding containing one is left out, like `moderation.allow`.
     accepted: Vec<String>,
+    /// The SHA-256 of what the lint was made from (the registered names, the accepted words):
+    /// part of the key of each verdict it remembers.
+    made_from: memory::Key,
+    /// The verdicts of the last run, when the lint is given them ([`Lint::remembering`]).
+    memory: Option<Memory>,
 }
 
 // What a word of `names.txt` is: the section it is in (bit = position in SECTIONS), and the
@@ -162,6 +167,7 @@ impl Lint {
             .map(|n| n.as_ref().trim().to_string())
             .filter(|n| !n.is_empty())
             .collect();
+        let made_from = made_from(&known, &[]);
         let handles = HANDLE_FORMS.map(|form| {
             let form = form.replace("{platform}", &format!("(?:{PLATFORMS})"));
             format!(r"(?-u:\b){}", form.replace("{label}", LABEL))
@@ -180,6 +186,8 @@ impl Lint {
             postcode: re(POSTCODE),
             handles: re(&format!("(?i){}", handles.join("|"))),
             accepted: Vec::new(),
+            made_from,
+            memory: None,
         };
         for place in PLACES
             .lines()
@@ -240,18 +248,53 @@ impl Lint {
         known_names: impl IntoIterator<Item = impl AsRef<str>>,
         accepted: &[String],
     ) -> Lint {
-        let mut lint = Lint::new(known_names);
+        let known: Vec<String> = known_names
+            .into_iter()
+            .map(|n| n.as_ref().trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let mut lint = Lint::new(&known);
         lint.accepted = accepted
             .iter()
             .map(|word| word.trim().to_lowercase())
             .filter(|word| !word.is_empty())
             .collect();
+        lint.made_from = made_from(&known, &lint.accepted);
         lint
+    }
+
+    /// The lint, letting through unread each text the last run found nothing in, and keeping
+    /// for the next run those it finds nothing in now (see [`memory`]).
+    pub fn remembering(mut self, memory: Memory) -> Lint {
+        self.memory = Some(memory);
+        self
+    }
+
+    /// What the lint remembers, to be saved when the run is over.
+    pub fn memory(&self) -> Option<&Memory> {
+        self.memory.as_ref()
     }
 
     /// All findings in `text` (a Markdown body), in order of position. A finding whose matched
     /// text contains, ignoring case, any non-blank entry of `allow` is left out.
     pub fn check(&self, text: &str, allow: &[String]) -> Vec<Finding> {
+        let Some(memory) = &self.memory else {
+            return self.scan(text, allow);
+        };
+        let key = memory.key(&self.made_from, allow, text);
+        if memory.found_nothing_before(&key) {
+            memory.keep(key);
+            return Vec::new();
+        }
+        let findings = self.scan(text, allow);
+        if findings.is_empty() {
+            memory.keep(key);
+        }
+        findings
+    }
+
+    /// [`Lint::check`], reading the whole text.
+    fn scan(&self, text: &str, allow: &[String]) -> Vec<Finding> {
         let mut found = Spans::default();
         for m in self.email.find_iter(text) {
             found.add(m.start(), m.end(), FindingKind::Email);
@@ -636,9 +679,26 @@ impl Spans {
 }
 
 mod known;
+pub mod memory;
 mod names;
 
 use known::KnownNames;
+pub use memory::Memory;
+
+/// The SHA-256 of the names that are never a person's and the words accepted everywhere, each
+/// preceded by its length.
+fn made_from(known: &[String], accepted: &[String]) -> memory::Key {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for list in [known, accepted] {
+        hasher.update((list.len() as u64).to_le_bytes());
+        for word in list {
+            hasher.update((word.len() as u64).to_le_bytes());
+            hasher.update(word.as_bytes());
+        }
+    }
+    hasher.finalize().into()
+}
 
 #[cfg(test)]
 mod tests;

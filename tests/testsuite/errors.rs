@@ -520,3 +520,72 @@ fn places_are_not_people_and_words_accepted_site_wide_no_longer_block() {
         &["A person's name in an approved testimony: `Hartley`"],
     );
 }
+
+#[test]
+fn the_lint_remembers_only_texts_it_found_nothing_in_and_reads_again_whatever_changed() {
+    let site = TestSite::basic();
+    let memory = site.path(".testimony-cache/lint-found-nothing");
+    let front = "id: 9\nstatus: approved\npublished: 2021-06-01\nschools: [NBA]";
+    let named = "A former classmate from Greenwood still messages about it.";
+    let blocked = "A person's name in an approved testimony: `Greenwood`";
+    site.write(T, testimony(front, named));
+    let yaml = std::fs::read_to_string(site.path("content/site.yaml")).unwrap();
+
+    // `check` writes nothing, not even what the lint found nothing in.
+    site.run(&["check"]).assert_code(1);
+    assert!(!memory.exists(), "check wrote {}", memory.display());
+
+    // Accepted site-wide, then no longer: the build that follows reads the text again.
+    site.write(
+        "content/site.yaml",
+        format!("{yaml}lint:\n  accept: [Greenwood]\n"),
+    );
+    site.build();
+    let kept = std::fs::read(&memory).expect("a build keeps what the lint found nothing in");
+    let kept_text = String::from_utf8_lossy(&kept);
+    assert!(
+        !kept_text.contains("Greenwood") && !kept_text.contains("classmate"),
+        "the lint's memory holds words of a testimony: {kept_text}"
+    );
+    site.write("content/site.yaml", &yaml);
+    assert_reports(&site.run(&["build"]).assert_code(1).stderr, &[blocked]);
+
+    // Accepted by a moderator in this testimony, then no longer.
+    let allowed = format!("{front}\nmoderation:\n  allow: [Greenwood]");
+    site.write(T, testimony(&allowed, named));
+    site.build();
+    site.write(T, testimony(front, named));
+    assert_reports(&site.run(&["build"]).assert_code(1).stderr, &[blocked]);
+
+    // A text the last build found nothing in, edited to name someone.
+    site.write(
+        T,
+        testimony(front, "A former classmate still messages about it."),
+    );
+    site.build();
+    site.write(
+        T,
+        testimony(
+            front,
+            "A former classmate still messages about it. Mr Pemberton knew.",
+        ),
+    );
+    assert_reports(
+        &site.run(&["build"]).assert_code(1).stderr,
+        &["A titled name in an approved testimony: `Mr Pemberton`"],
+    );
+
+    // A name the registry gives a school is never a person's, until the registry changes.
+    site.write(T, testimony(front, named));
+    let schools = std::fs::read_to_string(site.path("content/schools.yaml")).unwrap();
+    site.write(
+        "content/schools.yaml",
+        schools.replace(
+            "aliases: [Northbridge, NBA]",
+            "aliases: [Northbridge, NBA, Greenwood]",
+        ),
+    );
+    site.build();
+    site.write("content/schools.yaml", &schools);
+    assert_reports(&site.run(&["build"]).assert_code(1).stderr, &[blocked]);
+}
