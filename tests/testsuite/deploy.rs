@@ -366,7 +366,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 #[test]
-fn git_ignores_the_built_site_and_the_build_s_scratch_folders_of_an_init_repository() {
+fn git_ignores_the_output_its_scratch_folders_and_the_lint_s_memory_of_an_init_repository() {
     if Command::new("git").arg("--version").output().is_err() {
         eprintln!("\n*** SKIPPED: git was not found ***\n");
         return;
@@ -384,6 +384,10 @@ fn git_ignores_the_built_site_and_the_build_s_scratch_folders_of_an_init_reposit
             "left by a build that was stopped",
         );
     }
+    assert!(
+        repo.join(".testimony-cache/lint-found-nothing").is_file(),
+        "the build kept no lint memory to ignore"
+    );
     git(&repo, &["init", "-q"]);
     let untracked = git(&repo, &["status", "--porcelain", "--untracked-files=all"]);
     let paths: Vec<&str> = untracked.lines().map(|line| &line[3..]).collect();
@@ -392,7 +396,9 @@ fn git_ignores_the_built_site_and_the_build_s_scratch_folders_of_an_init_reposit
     assert!(paths.contains(&".gitignore"), "{paths:?}");
     for path in &paths {
         assert!(
-            !path.starts_with("public/") && !path.starts_with(".public."),
+            !path.starts_with("public/")
+                && !path.starts_with(".public.")
+                && !path.starts_with(".testimony-cache/"),
             "git would commit {path}"
         );
     }
