@@ -118,9 +118,21 @@ fn keys_of(bytes: &[u8]) -> Option<HashSet<Key>> {
     )
 }
 
-/// What tells the running program from any other, once: its version, and the file it runs
-/// from (device, inode, size and when it was last written, to the nanosecond). A program built
-/// or installed again is another file, so the last run's keys are not its keys. (Hashing the
+/// The lint's own code and word lists, as built into this program: a program whose file looks
+/// like the last one's (the same size and time, as in images built reproducibly, with times
+/// set alike) but whose lint differs still gives other keys.
+const LINT_SOURCES: [&str; 5] = [
+    include_str!("mod.rs"),
+    include_str!("names.rs"),
+    include_str!("known.rs"),
+    include_str!("names.txt"),
+    include_str!("places.txt"),
+];
+
+/// What tells the running program from any other, once: its version, its lint's sources, and
+/// the file it runs from (device, inode, size and when it was last written, to the
+/// nanosecond). A program built or installed again is another file, so the last run's keys are
+/// not its keys. (Hashing the
 /// file itself would say the same, and take a fifth of a second for a program built for
 /// debugging.) On Linux `/proc/self/exe` is the very file running even when another has since
 /// been put at its path.
@@ -139,6 +151,10 @@ fn program_identity() -> &'static Option<Key> {
             .ok()?;
         let mut hasher = Sha256::new();
         hasher.update(env!("CARGO_PKG_VERSION"));
+        for source in LINT_SOURCES {
+            hasher.update((source.len() as u64).to_le_bytes());
+            hasher.update(source);
+        }
         hasher.update(metadata.len().to_le_bytes());
         hasher.update(written.as_nanos().to_le_bytes());
         #[cfg(unix)]
