@@ -105,6 +105,20 @@ impl Memory {
     }
 }
 
+/// The key of the lists a lint is made from (the names that are never a person's, the words
+/// accepted everywhere), each part preceded by its length.
+pub(super) fn key_of_lists(known: &[String], accepted: &[String]) -> Key {
+    let mut hasher = Sha256::new();
+    for list in [known, accepted] {
+        hasher.update((list.len() as u64).to_le_bytes());
+        for word in list {
+            hasher.update((word.len() as u64).to_le_bytes());
+            hasher.update(word.as_bytes());
+        }
+    }
+    hasher.finalize().into()
+}
+
 /// The keys a file holds, or `None` if it is not one of these files, whole.
 fn keys_of(bytes: &[u8]) -> Option<HashSet<Key>> {
     let keys = bytes.strip_prefix(HEADER)?;

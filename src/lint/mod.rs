@@ -162,12 +162,26 @@ impl Lint {
     /// Builds the lint. `known_names` are never a person's name: registered school names,
     /// aliases, former names, the site title and the like.
     pub fn new(known_names: impl IntoIterator<Item = impl AsRef<str>>) -> Lint {
+        Lint::for_site(known_names, &[])
+    }
+
+    /// The lint of a site: its registered school names are never a person's, and the words in
+    /// site.yaml's `lint.accept` are accepted in every testimony.
+    pub fn for_site(
+        known_names: impl IntoIterator<Item = impl AsRef<str>>,
+        accepted: &[String],
+    ) -> Lint {
         let known: Vec<String> = known_names
             .into_iter()
             .map(|n| n.as_ref().trim().to_string())
             .filter(|n| !n.is_empty())
             .collect();
-        let made_from = made_from(&known, &[]);
+        let accepted: Vec<String> = accepted
+            .iter()
+            .map(|word| word.trim().to_lowercase())
+            .filter(|word| !word.is_empty())
+            .collect();
+        let made_from = memory::key_of_lists(&known, &accepted);
         let handles = HANDLE_FORMS.map(|form| {
             let form = form.replace("{platform}", &format!("(?:{PLATFORMS})"));
             format!(r"(?-u:\b){}", form.replace("{label}", LABEL))
@@ -185,7 +199,7 @@ impl Lint {
             phone: re(PHONE),
             postcode: re(POSTCODE),
             handles: re(&format!("(?i){}", handles.join("|"))),
-            accepted: Vec::new(),
+            accepted,
             made_from,
             memory: None,
         };
@@ -239,27 +253,6 @@ impl Lint {
                 .filter(|&(_, &flags)| counts_in_lower_case(flags))
                 .map(|(word, _)| word.as_str()),
         );
-        lint
-    }
-
-    /// The lint of a site: its registered school names are never a person's, and the words in
-    /// site.yaml's `lint.accept` are accepted in every testimony.
-    pub fn for_site(
-        known_names: impl IntoIterator<Item = impl AsRef<str>>,
-        accepted: &[String],
-    ) -> Lint {
-        let known: Vec<String> = known_names
-            .into_iter()
-            .map(|n| n.as_ref().trim().to_string())
-            .filter(|n| !n.is_empty())
-            .collect();
-        let mut lint = Lint::new(&known);
-        lint.accepted = accepted
-            .iter()
-            .map(|word| word.trim().to_lowercase())
-            .filter(|word| !word.is_empty())
-            .collect();
-        lint.made_from = made_from(&known, &lint.accepted);
         lint
     }
 
@@ -684,21 +677,6 @@ mod names;
 
 use known::KnownNames;
 pub use memory::Memory;
-
-/// The SHA-256 of the names that are never a person's and the words accepted everywhere, each
-/// preceded by its length.
-fn made_from(known: &[String], accepted: &[String]) -> memory::Key {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    for list in [known, accepted] {
-        hasher.update((list.len() as u64).to_le_bytes());
-        for word in list {
-            hasher.update((word.len() as u64).to_le_bytes());
-            hasher.update(word.as_bytes());
-        }
-    }
-    hasher.finalize().into()
-}
 
 #[cfg(test)]
 mod tests;
