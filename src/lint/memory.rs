@@ -135,9 +135,10 @@ fn keys_of(bytes: &[u8]) -> Option<HashSet<Key>> {
 /// The lint's own code and word lists, as built into this program: a program whose file looks
 /// like the last one's (the same size and time, as in images built reproducibly, with times
 /// set alike) but whose lint differs still gives other keys.
-const LINT_SOURCES: [&str; 5] = [
+const LINT_SOURCES: [&str; 6] = [
     include_str!("mod.rs"),
     include_str!("names.rs"),
+    include_str!("patterns.rs"),
     include_str!("known.rs"),
     include_str!("names.txt"),
     include_str!("places.txt"),
