@@ -153,6 +153,10 @@ pub fn run() -> ExitCode {
                         "  {:<26} {:>8} of {} (the others were unchanged)",
                         "files rewritten", report.files_rewritten, report.files_written
                     );
+                    eprintln!(
+                        "  {:<26} {:>8} of {} (rendered from what they were)",
+                        "pages not rendered again", report.pages_left, report.files_written
+                    );
                     if let Some(peak) = peak_memory_bytes() {
                         eprintln!("  {:<26} {:>8.1} MB", "peak memory", peak as f64 / 1e6);
                     }

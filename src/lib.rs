@@ -9,6 +9,7 @@
 // cold path, and boxing them everywhere would only add noise.
 #![allow(clippy::result_large_err)]
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod content;

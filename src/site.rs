@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
+use crate::cache::Key;
 use crate::config::normalize_base_url;
 use crate::content::{self, StatusCounts};
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -13,7 +14,7 @@ use crate::model::{Archive, PublicTestimony};
 use crate::output::{self, OutputError, Staging};
 use crate::progress::{Progress, Silent};
 use crate::render::pages::{self, Everything, Selection};
-use crate::render::{RenderError, Renderer, Sink, views::SiteView};
+use crate::render::{PageMemory, RenderError, Renderer, Sink, views::SiteView};
 use crate::routes;
 use crate::search::{self, IndexFiles, SearchDoc, SearchError, SearchSchool};
 use crate::theme::Theme;
@@ -35,6 +36,9 @@ pub struct Report {
     pub bytes_written: u64,
     /// Of `files_written`, those whose bytes differ from the build replaced.
     pub files_rewritten: usize,
+    /// Of `files_written`, the pages left as the build replaced wrote them, unrendered,
+    /// because they are rendered from what they were (see `render::PageMemory`).
+    pub pages_left: usize,
     pub warnings: Diagnostics,
     /// Each stage's name and how long it took.
     pub stages: Vec<(&'static str, Duration)>,
@@ -215,6 +219,8 @@ struct Written {
     bytes: AtomicU64,
     /// Files whose bytes changed since the previous build (or all, for a first build).
     rewritten: AtomicUsize,
+    /// Pages left unrendered as the previous build wrote them.
+    left: AtomicUsize,
 }
 
 impl Written {
@@ -225,6 +231,13 @@ impl Written {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Counts a file of `len` bytes left as the earlier build wrote it.
+    fn left(&self, len: u64) {
+        self.left.fetch_add(1, Ordering::Relaxed);
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(len, Ordering::Relaxed);
     }
 
     /// Puts each file that `files` gives into `staging` until the senders are gone, or until a
@@ -255,6 +268,9 @@ struct StagingSink<'a> {
     written: &'a Written,
     writers: Option<crossbeam_channel::Sender<(String, Vec<u8>)>>,
     progress: &'a dyn Progress,
+    /// The pages of the earlier build, for a build that keeps those rendered from what they
+    /// were.
+    memory: Option<&'a PageMemory>,
 }
 
 impl Sink for StagingSink<'_> {
@@ -271,6 +287,33 @@ impl Sink for StagingSink<'_> {
     fn expect(&self, files: u64) {
         self.progress.stage("Writing pages", files);
     }
+
+    fn remembers(&self) -> bool {
+        self.memory.is_some()
+    }
+
+    fn keep(&self, path: &str, key: &Key) -> bool {
+        let Some(memory) = self.memory else {
+            return false;
+        };
+        let Some(stamp) = memory.unchanged(path, key) else {
+            return false;
+        };
+        if !self.staging.keep(path) {
+            return false;
+        }
+        memory.left(path, *key, stamp);
+        self.written.left(stamp.file_len());
+        self.progress.advance(1);
+        true
+    }
+
+    fn put_page(&self, path: &str, bytes: Vec<u8>, key: Option<Key>) -> Result<(), OutputError> {
+        if let (Some(memory), Some(key)) = (self.memory, key) {
+            memory.rendered(path, key);
+        }
+        self.put(path, bytes)
+    }
 }
 
 /// Runs `render` with a sink that puts its files into `staging`: on [`WRITERS`] threads of
@@ -279,6 +322,7 @@ impl Sink for StagingSink<'_> {
 /// `render` gave, or the first error of a writer.
 fn writing<T>(
     staging: &Staging,
+    memory: Option<&PageMemory>,
     progress: &dyn Progress,
     render: impl FnOnce(&dyn Sink) -> Result<T, BuildError>,
 ) -> Result<(T, Written), BuildError> {
@@ -306,6 +350,7 @@ fn writing<T>(
             // None for a first build, or when there are no threads to spare.
             writers: (!writers.is_empty()).then_some(sender),
             progress,
+            memory,
         };
         let rendered = render(&sink);
         // The writers finish what is waiting, then stop.
@@ -406,7 +451,8 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
-    let (rendered, written) = writing(&staging, progress, |sink| {
+    let memory = PageMemory::open(&options.site_dir, &options.output_dir);
+    let (rendered, written) = writing(&staging, Some(&memory), progress, |sink| {
         render_and_index(
             archive,
             &renderer,
@@ -426,7 +472,10 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
     let files_written = written.files.into_inner();
     let bytes_written = written.bytes.into_inner();
     let files_rewritten = written.rewritten.into_inner();
+    let pages_left = written.left.into_inner();
     staging.commit()?;
+    // Kept only once the files are in place. Should it fail, the next build renders every page.
+    let _ = memory.save();
     timer.lap("render, index and write");
     timer
         .stages
@@ -441,6 +490,7 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
         files_written,
         bytes_written,
         files_rewritten,
+        pages_left,
         warnings: loaded.warnings,
         stages: timer.stages,
     })
@@ -460,7 +510,7 @@ mod tests {
 
         let staging = Staging::new(&output).unwrap();
         assert!(staging.updates());
-        let result = writing(&staging, &Silent, |sink| {
+        let result = writing(&staging, None, &Silent, |sink| {
             sink.put("index.html", b"the second build".to_vec())?;
             sink.put("../beside.html", b"outside the output".to_vec())?;
             for n in 0..WAITING * 4 {

@@ -11,19 +11,19 @@
 //! testimony's key is gone after the next build.
 
 use std::collections::HashSet;
-use std::fs;
-use std::io::{self, Write as _};
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
 use sha2::{Digest, Sha256};
 
+use crate::cache;
+pub use crate::cache::Key;
+
 /// Where a site keeps it, relative to the site.
 pub const MEMORY_FILE: &str = ".testimony-cache/lint-found-nothing";
 /// The file's first line: another format (or another file) is not read.
 const HEADER: &[u8] = b"testimony lint: texts it found nothing in, by SHA-256, v1\n";
-
-pub type Key = [u8; 32];
 
 /// The keys of the last run, and those this run keeps.
 pub struct Memory {
@@ -37,17 +37,12 @@ impl Memory {
     /// The memory of the site at `site_dir`. `None` when the running program's file cannot be
     /// looked at (what it is is part of every key): the lint then reads every text.
     pub fn open(site_dir: &Path) -> Option<Memory> {
-        let program = *program_identity().as_ref()?;
+        let program = *lint_program().as_ref()?;
         let file = site_dir.join(MEMORY_FILE);
-        // A missing, unreadable or other file remembers nothing.
-        let earlier = fs::read(&file)
-            .ok()
-            .and_then(|bytes| keys_of(&bytes))
-            .unwrap_or_default();
         Some(Memory {
+            earlier: cache::read_keys(&file, HEADER),
             file,
             program,
-            earlier,
             kept: Mutex::default(),
         })
     }
@@ -80,28 +75,14 @@ impl Memory {
             .push(key);
     }
 
-    /// Writes the keys this run kept, in place of the last run's, sorted. Written beside the
-    /// file and renamed over it, so that a run stopped half way leaves the last whole file.
+    /// Writes the keys this run kept, in place of the last run's.
     pub fn save(&self) -> io::Result<()> {
-        let mut keys = self
+        let keys = self
             .kept
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone();
-        keys.sort_unstable();
-        keys.dedup();
-        if keys.is_empty() && !self.file.exists() {
-            return Ok(());
-        }
-        let folder = self.file.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(folder)?;
-        let mut new = tempfile::NamedTempFile::new_in(folder)?;
-        let mut bytes = Vec::with_capacity(HEADER.len() + keys.len() * 32);
-        bytes.extend_from_slice(HEADER);
-        bytes.extend(keys.iter().flatten());
-        new.write_all(&bytes)?;
-        new.persist(&self.file).map_err(|error| error.error)?;
-        Ok(())
+        cache::write_keys(&self.file, HEADER, keys)
     }
 }
 
@@ -119,19 +100,6 @@ pub(super) fn key_of_lists(known: &[String], accepted: &[String]) -> Key {
     hasher.finalize().into()
 }
 
-/// The keys a file holds, or `None` if it is not one of these files, whole.
-fn keys_of(bytes: &[u8]) -> Option<HashSet<Key>> {
-    let keys = bytes.strip_prefix(HEADER)?;
-    if keys.len() % 32 != 0 {
-        return None;
-    }
-    Some(
-        keys.chunks_exact(32)
-            .map(|key| key.try_into().expect("32 bytes"))
-            .collect(),
-    )
-}
-
 /// The lint's own code and word lists, as built into this program: a program whose file looks
 /// like the last one's (the same size and time, as in images built reproducibly, with times
 /// set alike) but whose lint differs still gives other keys.
@@ -144,56 +112,22 @@ const LINT_SOURCES: [&str; 6] = [
     include_str!("places.txt"),
 ];
 
-/// What tells the running program from any other, once: its version, its lint's sources, and
-/// the file it runs from (device, inode, size and when it was last written, to the
-/// nanosecond). A program built or installed again is another file, so the last run's keys are
-/// not its keys. (Hashing the
-/// file itself would say the same, and take a fifth of a second for a program built for
-/// debugging.) On Linux `/proc/self/exe` is the very file running even when another has since
-/// been put at its path.
-fn program_identity() -> &'static Option<Key> {
+/// The running program (`cache::program`) and its lint's sources, once.
+fn lint_program() -> &'static Option<Key> {
     static IDENTITY: OnceLock<Option<Key>> = OnceLock::new();
     IDENTITY.get_or_init(|| {
-        let running = Path::new("/proc/self/exe");
-        let metadata = match fs::metadata(running) {
-            Ok(metadata) => metadata,
-            Err(_) => fs::metadata(std::env::current_exe().ok()?).ok()?,
-        };
-        let written = metadata
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        let mut hasher = Sha256::new();
-        hasher.update(env!("CARGO_PKG_VERSION"));
-        for source in LINT_SOURCES {
-            hasher.update((source.len() as u64).to_le_bytes());
-            hasher.update(source);
-        }
-        hasher.update(metadata.len().to_le_bytes());
-        hasher.update(written.as_nanos().to_le_bytes());
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt as _;
-            hasher.update(metadata.dev().to_le_bytes());
-            hasher.update(metadata.ino().to_le_bytes());
-        }
-        Some(hasher.finalize().into())
+        let program = cache::program()?;
+        Some(cache::key_of_parts(
+            [program.as_slice()]
+                .into_iter()
+                .chain(LINT_SOURCES.iter().map(|source| source.as_bytes())),
+        ))
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_file_cut_short_or_of_another_kind_remembers_nothing() {
-        let mut bytes = HEADER.to_vec();
-        bytes.extend([7; 64]);
-        assert_eq!(keys_of(&bytes).map(|keys| keys.len()), Some(1));
-        assert!(keys_of(&bytes[..bytes.len() - 1]).is_none());
-        assert!(keys_of(b"something else entirely").is_none());
-    }
 
     #[test]
     fn every_part_of_a_verdict_changes_its_key() {

@@ -235,6 +235,19 @@ impl Staging {
         Ok(true)
     }
 
+    /// Leaves the earlier build's file at `path` as it is, as this build's: for a file whose
+    /// bytes are known to be the same without comparing them. Returns whether there is one.
+    pub fn keep(&self, path: &str) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        if !previous.files.contains(path) {
+            return false;
+        }
+        locked(&previous.put).insert(path.to_owned(), None);
+        true
+    }
+
     /// Whether this build updates an earlier one, whose files are compared with the new ones.
     pub fn updates(&self) -> bool {
         self.previous.is_some()

@@ -1,18 +1,24 @@
 //! Rendering: Tera set up once with the theme's templates, and one typed context per page.
 
 mod assets;
+mod memory;
 pub mod pages;
 pub mod views;
 
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tera::Tera;
 
+use crate::cache::{self, Key};
 use crate::diagnostics::{Diagnostic, error_chain};
 use crate::output::OutputError;
 use crate::routes::Urls;
 use crate::theme::Theme;
+pub use memory::{MEMORY_FILE as PAGE_MEMORY_FILE, PageMemory};
 use views::SiteView;
 
 /// A file of the built site: its path relative to the output root, and its bytes.
@@ -39,6 +45,23 @@ pub trait Sink: Sync {
     /// Told, before the first `put`, how many pages, feeds, data and theme files are coming
     /// (for a progress bar).
     fn expect(&self, _files: u64) {}
+
+    /// Whether it keeps the pages of an earlier build that are rendered from what they were
+    /// (see [`PageMemory`]): only then are pages keyed, which costs a little each.
+    fn remembers(&self) -> bool {
+        false
+    }
+
+    /// Keeps the file at `path` as the earlier build left it, if that file was rendered from
+    /// `key` and is as it was: then it is not rendered again. Returns whether it was kept.
+    fn keep(&self, _path: &str, _key: &Key) -> bool {
+        false
+    }
+
+    /// As [`Sink::put`], for a page rendered from `key` (`None`: not keyed).
+    fn put_page(&self, path: &str, bytes: Vec<u8>, _key: Option<Key>) -> Result<(), OutputError> {
+        self.put(path, bytes)
+    }
 }
 
 /// Why rendering stopped: a template failed, or a file could not be written.
@@ -75,6 +98,9 @@ pub struct Renderer<'a> {
     tera: Tera,
     site: SiteView<'a>,
     urls: Urls,
+    /// The key of everything every page is rendered from (see [`Renderer::page_key`]); `None`
+    /// when pages are not keyed.
+    identity: Option<Key>,
     /// Static files, and their fingerprinted copies under `assets/`.
     pub assets: Vec<OutputFile>,
     /// Whether rendered pages still need minifying (see `Renderer::new`).
@@ -127,11 +153,13 @@ impl<'a> Renderer<'a> {
             let bundled = urls[&bundle].clone();
             urls.insert(entry, bundled);
         }
+        let identity = identity(&templates, minify_pages, &urls, &site);
         tera.register_function("asset_url", AssetUrl { urls });
         Ok(Renderer {
             tera,
             site,
             urls: site_urls,
+            identity,
             assets,
             minify_pages,
         })
@@ -148,6 +176,31 @@ impl<'a> Renderer<'a> {
 
     pub fn site(&self) -> &SiteView<'a> {
         &self.site
+    }
+
+    /// The key of what the page at `path` is rendered from: the program, the theme and the
+    /// shared values (the renderer's identity), `template`, and the values [`Renderer::page`]
+    /// gives it. The same key, the same bytes. `None` when pages are not keyed.
+    pub fn page_key<T: Serialize>(
+        &self,
+        template: &str,
+        section: &str,
+        page_title: &str,
+        path: &str,
+        fields: &T,
+    ) -> Option<Key> {
+        let identity = self.identity?;
+        let mut hasher = Sha256::new();
+        for part in [&identity[..], template.as_bytes(), section.as_bytes()]
+            .into_iter()
+            .chain([page_title.as_bytes(), path.as_bytes()])
+        {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        // The last part, so it needs no length.
+        serde_json::to_writer(HashWriter(&mut hasher), fields).ok()?;
+        Some(hasher.finalize().into())
     }
 
     /// Renders `template` with the shared values and `fields`, for the page at `path`
@@ -173,6 +226,57 @@ impl<'a> Renderer<'a> {
         self.tera
             .render(template, &context)
             .map_err(|error| template_error(&format!("the template `{template}` failed"), &error))
+    }
+}
+
+/// Tera's functions whose result is not the same from one build to the next (the time, a random
+/// number, the environment): a theme that calls one has its pages rendered every time.
+static UNREPEATABLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:now|get_random|get_env)\s*\(").expect("the pattern is valid")
+});
+
+/// The key of what every page is rendered from: the running program, the templates as Tera
+/// has them, whether pages are minified after, the static files' addresses and the shared
+/// values. `None` when the program cannot be told or a template calls an [`UNREPEATABLE`]
+/// function.
+fn identity(
+    templates: &[(&str, String)],
+    minify_pages: bool,
+    asset_urls: &HashMap<String, String>,
+    site: &SiteView,
+) -> Option<Key> {
+    if templates
+        .iter()
+        .any(|(_, text)| UNREPEATABLE.is_match(text))
+    {
+        return None;
+    }
+    let program = cache::program()?;
+    let site = serde_json::to_vec(site).ok()?;
+    let mut urls: Vec<_> = asset_urls.iter().collect();
+    urls.sort();
+    let minified = [minify_pages as u8];
+    let mut parts: Vec<&[u8]> = vec![b"pages v1", &program, &minified, &site];
+    for (name, text) in templates {
+        parts.extend([name.as_bytes(), text.as_bytes()]);
+    }
+    for (path, url) in urls {
+        parts.extend([path.as_bytes(), url.as_bytes()]);
+    }
+    Some(cache::key_of_parts(parts))
+}
+
+/// Feeds what is written to it to a hash.
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 

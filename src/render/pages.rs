@@ -169,9 +169,18 @@ impl<'a> SiteWriter<'a> {
         if self.skipped(path, &lastmod) {
             return Ok(());
         }
-        let html = self.renderer.page(template, section, title, path, fields)?;
-        self.sink
-            .put(&routes::file_of(path), self.renderer.finish_html(html))?;
+        let file = routes::file_of(path);
+        let key = if self.sink.remembers() {
+            self.renderer
+                .page_key(template, section, title, path, &fields)
+        } else {
+            None
+        };
+        if !key.is_some_and(|key| self.sink.keep(&file, &key)) {
+            let html = self.renderer.page(template, section, title, path, fields)?;
+            self.sink
+                .put_page(&file, self.renderer.finish_html(html), key)?;
+        }
         self.add_to_sitemap(path, lastmod);
         Ok(())
     }

@@ -4,7 +4,7 @@ use std::fs;
 
 use scraper::{Html, Selector};
 
-use crate::common::{TestSite, testimony};
+use crate::common::{Run, TestSite, testimony};
 
 /// Every `href`/`src` of an HTML page.
 fn links(html: &str) -> Vec<String> {
@@ -723,6 +723,86 @@ fn an_update_cut_short_by_a_kill_is_undone_by_the_next_build() {
     assert_eq!(site.output_files(), previous);
     assert!(!site.path("public/testimonies/990001").exists());
     assert_eq!(scratch_beside_output(&site), Vec::<String>::new());
+}
+
+/// How many pages a `build --verbose` left unrendered, as the build before wrote them.
+fn pages_not_rendered_again(run: &Run) -> usize {
+    let line = run
+        .stderr
+        .lines()
+        .find(|line| line.contains("pages not rendered again"))
+        .unwrap_or_else(|| panic!("no count of pages left unrendered:\n{}", run.stderr));
+    line.split_whitespace()
+        .find_map(|word| word.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {line:?}"))
+}
+
+#[test]
+fn a_page_is_rendered_again_when_its_file_or_anything_it_is_made_from_changed() {
+    let site = TestSite::basic();
+    site.build();
+    let first = site.output_files();
+    let pages = first.keys().filter(|path| path.ends_with(".html")).count();
+
+    // Nothing changed: the pages are left as they are, unrendered.
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert!(
+        pages_not_rendered_again(&run) >= pages - 2,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.output_files(), first);
+
+    // A page changed by hand, even to as many bytes, is not the page the build left: it is
+    // rendered again, and put back.
+    let about = site.output("testimonies/101/index.html");
+    let changed = about.replacen("bus stop", "bus stip", 1);
+    assert_ne!(about, changed);
+    assert_eq!(about.len(), changed.len());
+    site.write("public/testimonies/101/index.html", &changed);
+    fs::remove_file(site.path("public/index.html")).unwrap();
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert!(
+        pages_not_rendered_again(&run) >= pages - 4,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(site.output_files(), first);
+
+    // What every page is made from changed (the site's title, a template): every page is
+    // rendered again, and shows it.
+    let yaml = fs::read_to_string(site.path("content/site.yaml")).unwrap();
+    site.write(
+        "content/site.yaml",
+        yaml.replace("title: Fixture Archive", "title: Renamed Archive"),
+    );
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert_eq!(pages_not_rendered_again(&run), 0, "{}", run.stderr);
+    site.write(
+        "themes/default/templates/testimony.html",
+        "{% extends \"base.html\" %}{% block content %}<p class=mine>{{ testimony.title }}</p>{% endblock %}",
+    );
+    let run = site.run(&["build", "--verbose"]).assert_ok();
+    assert_eq!(pages_not_rendered_again(&run), 0, "{}", run.stderr);
+    for (path, bytes) in site.output_files() {
+        if path.ends_with(".html") {
+            let page = String::from_utf8_lossy(&bytes);
+            assert!(page.contains("Renamed Archive"), "{path}: {page}");
+        }
+    }
+    assert!(
+        site.output("testimonies/101/index.html")
+            .contains("<p class=mine>")
+    );
+
+    // The output is still what a clean build writes.
+    let kept = site.output_files();
+    fs::remove_dir_all(site.path("public")).unwrap();
+    site.build();
+    assert!(
+        kept == site.output_files(),
+        "the output differs from a clean build"
+    );
 }
 
 #[cfg(unix)]
