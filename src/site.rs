@@ -451,8 +451,12 @@ fn build_stages(options: &BuildOptions, progress: &dyn Progress) -> Result<Repor
 
     let theme = Theme::load(&options.site_dir, &archive.config.theme)?;
     let renderer = Renderer::new(&theme, SiteView::new(archive))?;
+    // Pages are keyed only over an earlier build, where keys spare rendering; a first build
+    // would pay for keys without using them. Its memory is then empty, and the next build
+    // renders every page (and keys them).
     let memory = PageMemory::open(&options.site_dir, &options.output_dir);
-    let (rendered, written) = writing(&staging, Some(&memory), progress, |sink| {
+    let remembering = staging.updates().then_some(&memory);
+    let (rendered, written) = writing(&staging, remembering, progress, |sink| {
         render_and_index(
             archive,
             &renderer,
