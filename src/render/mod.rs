@@ -410,6 +410,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_theme_that_asks_for_the_time_a_random_number_or_the_environment_keys_no_page() {
+        let titled = |title| SiteView {
+            title,
+            description: "",
+            language: "en",
+            base_url: "https://example.org/",
+            root: "/".into(),
+            quick_exit_url: "https://example.org/away",
+            support_html: "",
+            menu: Vec::new(),
+        };
+        let site = titled("An Archive");
+        let urls = HashMap::new();
+        let keyed = |template: &str| {
+            identity(&[("page.html", template.to_owned())], false, &urls, &site).is_some()
+        };
+        assert!(keyed("<p>{{ page.title }}</p><p>{{ nowhere }}</p>"));
+        for unrepeatable in [
+            "{{ now() }}",
+            "{{ now (timestamp=true) }}",
+            "{{ get_random(end=10) }}",
+            "{% set home = get_env(name=\"HOME\") %}",
+        ] {
+            assert!(!keyed(unrepeatable), "{unrepeatable}");
+        }
+        // Everything every page is made from is in the key.
+        let key = |minify: bool, site: &SiteView| {
+            identity(
+                &[("page.html", "<p>{{ page.title }}</p>".into())],
+                minify,
+                &urls,
+                site,
+            )
+        };
+        assert_ne!(key(false, &site), key(true, &site));
+        assert_ne!(key(false, &site), key(false, &titled("Another Archive")));
+    }
+
+    #[test]
     fn escaping_turns_the_five_characters_into_entities_and_keeps_the_rest() {
         assert_eq!(
             escape_html(r#"<img src=x onerror="alert('Zoë & Ana')">/é"#),
