@@ -12,6 +12,11 @@
 //!
 //! The file holds keys only, never a path or a word: each is a SHA-256 hash. A build keeps
 //! just the keys of the pages it has, so a withdrawn testimony's page is gone from it too.
+//!
+//! A file's time is as fine as the kernel keeps it. Where that clock moves only every few
+//! milliseconds (older kernels), a file rewritten in place to as many bytes within the same
+//! tick as the build wrote it would pass for the build's own; only a program racing the build
+//! could do that.
 
 use std::collections::HashSet;
 use std::io;
