@@ -57,11 +57,16 @@ pub fn write_keys(file: &Path, header: &[u8], mut keys: Vec<Key>) -> io::Result<
 /// alike.
 pub fn key_of_parts<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Key {
     let mut hasher = Sha256::new();
+    update_with_parts(&mut hasher, parts);
+    hasher.finalize().into()
+}
+
+/// Feeds `parts` to `hasher`, each preceded by its length (as [`key_of_parts`] does).
+pub fn update_with_parts<'a>(hasher: &mut Sha256, parts: impl IntoIterator<Item = &'a [u8]>) {
     for part in parts {
         hasher.update((part.len() as u64).to_le_bytes());
         hasher.update(part);
     }
-    hasher.finalize().into()
 }
 
 /// What tells the running program from any other, once: its version and the file it runs

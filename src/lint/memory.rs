@@ -55,10 +55,10 @@ impl Memory {
         hasher.update(self.program);
         hasher.update(lint);
         hasher.update((allow.len() as u64).to_le_bytes());
-        for part in allow.iter().map(String::as_str).chain([text]) {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
-        }
+        cache::update_with_parts(
+            &mut hasher,
+            allow.iter().map(String::as_bytes).chain([text.as_bytes()]),
+        );
         hasher.finalize().into()
     }
 
@@ -92,10 +92,7 @@ pub(super) fn key_of_lists(known: &[String], accepted: &[String]) -> Key {
     let mut hasher = Sha256::new();
     for list in [known, accepted] {
         hasher.update((list.len() as u64).to_le_bytes());
-        for word in list {
-            hasher.update((word.len() as u64).to_le_bytes());
-            hasher.update(word.as_bytes());
-        }
+        cache::update_with_parts(&mut hasher, list.iter().map(String::as_bytes));
     }
     hasher.finalize().into()
 }

@@ -28,7 +28,7 @@ use rayon::prelude::*;
 use crate::cache::{self, Key, Stamp};
 
 /// Where a site keeps it, relative to the site.
-pub const MEMORY_FILE: &str = ".testimony-cache/pages";
+const MEMORY_FILE: &str = ".testimony-cache/pages";
 /// The file's first line: another format (or another file) is not read.
 const HEADER: &[u8] =
     b"testimony pages: each page file by what it was rendered from, by SHA-256, v1\n";

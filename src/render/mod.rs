@@ -18,7 +18,7 @@ use crate::diagnostics::{Diagnostic, error_chain};
 use crate::output::OutputError;
 use crate::routes::Urls;
 use crate::theme::Theme;
-pub use memory::{MEMORY_FILE as PAGE_MEMORY_FILE, PageMemory};
+pub use memory::PageMemory;
 use views::SiteView;
 
 /// A file of the built site: its path relative to the output root, and its bytes.
@@ -191,13 +191,16 @@ impl<'a> Renderer<'a> {
     ) -> Option<Key> {
         let identity = self.identity?;
         let mut hasher = Sha256::new();
-        for part in [&identity[..], template.as_bytes(), section.as_bytes()]
-            .into_iter()
-            .chain([page_title.as_bytes(), path.as_bytes()])
-        {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
+        cache::update_with_parts(
+            &mut hasher,
+            [
+                &identity[..],
+                template.as_bytes(),
+                section.as_bytes(),
+                page_title.as_bytes(),
+                path.as_bytes(),
+            ],
+        );
         // The last part, so it needs no length.
         serde_json::to_writer(HashWriter(&mut hasher), fields).ok()?;
         Some(hasher.finalize().into())

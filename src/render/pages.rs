@@ -170,12 +170,14 @@ impl<'a> SiteWriter<'a> {
             return Ok(());
         }
         let file = routes::file_of(path);
-        let key = if self.sink.remembers() {
-            self.renderer
-                .page_key(template, section, title, path, &fields)
-        } else {
-            None
-        };
+        let key = self
+            .sink
+            .remembers()
+            .then(|| {
+                self.renderer
+                    .page_key(template, section, title, path, &fields)
+            })
+            .flatten();
         if !key.is_some_and(|key| self.sink.keep(&file, &key)) {
             let html = self.renderer.page(template, section, title, path, fields)?;
             self.sink
